@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libnodeaff: decide where a Xen guest's memory lives on a NUMA host.
+ *
+ * One public header, kept C89-clean (it is compiled on its own as C89 with
+ * -pedantic and as C++ by the abi test suite).  All types are opaque.
+ *
+ * Conventions, for every function below unless its comment says otherwise:
+ *  - a negative errno is returned on failure, 0 or a documented
+ *    non-negative value on success;
+ *  - arguments are checked first: a NULL pointer that is not documented as
+ *    optional gives -EINVAL;
+ *  - out-parameters are named ret_*, come last, and are left untouched on
+ *    failure;
+ *  - the library never aborts and never writes to stdout or stderr;
+ *  - *_free(NULL) and nodeaff_close(NULL) do nothing.
+ */
+#ifndef NODEAFF_H
+#define NODEAFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Nodemaps
+ *
+ * A nodemap is a bitmap of NUMA node ids 0 .. size-1, its size fixed when it
+ * is created.  Binary operations accept maps of different sizes: a bit
+ * beyond a map's size reads as clear.
+ * ------------------------------------------------------------------------ */
+
+/* The largest size a nodemap can have (Xen x86 has 64 nodes today). */
+#define NODEAFF_NODEMAP_MAX_NODES 65536
+
+struct nodeaff_nodemap;
+
+/*
+ * Creates an empty nodemap able to hold nodes 0 .. nr_nodes-1.
+ * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_NODEMAP_MAX_NODES or
+ * ret_map is NULL; -ENOMEM.
+ */
+int nodeaff_nodemap_new(unsigned int nr_nodes, struct nodeaff_nodemap **ret_map);
+
+/*
+ * Creates a copy of map, of the same size.
+ * Returns 0; -EINVAL if an argument is NULL; -ENOMEM.
+ */
+int nodeaff_nodemap_copy(const struct nodeaff_nodemap *map,
+                         struct nodeaff_nodemap **ret_copy);
+
+/* Frees map. */
+void nodeaff_nodemap_free(struct nodeaff_nodemap *map);
+
+/* Returns the number of node ids map can hold; -EINVAL if map is NULL. */
+int nodeaff_nodemap_size(const struct nodeaff_nodemap *map);
+
+/*
+ * Adds, removes or tests one node.
+ * set/clear return 0, test returns 1 if the node is in map and 0 if not;
+ * all return -EINVAL if map is NULL and -ERANGE if node >= the map's size.
+ */
+int nodeaff_nodemap_set(struct nodeaff_nodemap *map, unsigned int node);
+int nodeaff_nodemap_clear(struct nodeaff_nodemap *map, unsigned int node);
+int nodeaff_nodemap_test(const struct nodeaff_nodemap *map, unsigned int node);
+
+/* Adds every node the map can hold / removes every node.
+ * Return 0; -EINVAL if map is NULL. */
+int nodeaff_nodemap_set_all(struct nodeaff_nodemap *map);
+int nodeaff_nodemap_clear_all(struct nodeaff_nodemap *map);
+
+/* Returns the number of nodes in map; -EINVAL if map is NULL. */
+int nodeaff_nodemap_count(const struct nodeaff_nodemap *map);
+
+/*
+ * Iteration: the lowest node, the lowest node above prev, the highest node.
+ * Return the node id; -ENOENT when there is none; -EINVAL if map is NULL.
+ *     for (n = nodeaff_nodemap_first(m); n >= 0; n = nodeaff_nodemap_next(m, n))
+ */
+int nodeaff_nodemap_first(const struct nodeaff_nodemap *map);
+int nodeaff_nodemap_next(const struct nodeaff_nodemap *map, unsigned int prev);
+int nodeaff_nodemap_last(const struct nodeaff_nodemap *map);
+
+/*
+ * dst = a & b, a | b, a & ~b, a ^ b.  dst may be a or b.
+ * Return 0; -EINVAL if an argument is NULL; -ERANGE if the result has a node
+ * at or beyond dst's size (dst is then unchanged).
+ */
+int nodeaff_nodemap_and(struct nodeaff_nodemap *dst,
+                        const struct nodeaff_nodemap *a,
+                        const struct nodeaff_nodemap *b);
+int nodeaff_nodemap_or(struct nodeaff_nodemap *dst,
+                       const struct nodeaff_nodemap *a,
+                       const struct nodeaff_nodemap *b);
+int nodeaff_nodemap_andnot(struct nodeaff_nodemap *dst,
+                           const struct nodeaff_nodemap *a,
+                           const struct nodeaff_nodemap *b);
+int nodeaff_nodemap_xor(struct nodeaff_nodemap *dst,
+                        const struct nodeaff_nodemap *a,
+                        const struct nodeaff_nodemap *b);
+
+/*
+ * Set comparisons, independent of the maps' sizes.
+ * Return 1 if true, 0 if false; -EINVAL if an argument is NULL.
+ */
+int nodeaff_nodemap_equal(const struct nodeaff_nodemap *a,
+                          const struct nodeaff_nodemap *b);
+int nodeaff_nodemap_is_subset(const struct nodeaff_nodemap *sub,
+                              const struct nodeaff_nodemap *super);
+int nodeaff_nodemap_intersects(const struct nodeaff_nodemap *a,
+                               const struct nodeaff_nodemap *b);
+
+/*
+ * The hypervisor's raw layout (Xen's struct xenctl_bitmap): bit n is bit
+ * (n % 8) of byte n / 8, and nr_bits says how many bits are meaningful;
+ * bits of the last byte beyond nr_bits are ignored on import and written as
+ * zero on export.
+ *
+ * import replaces map's contents with the (nr_bits + 7) / 8 bytes at bytes.
+ * Returns 0; -EINVAL if map or bytes is NULL (bytes may be NULL when nr_bits
+ * is 0); -ERANGE if a bit at or beyond map's size is set (map unchanged:
+ * a longer input is never silently truncated).
+ *
+ * export writes (nr_bits + 7) / 8 bytes.
+ * Returns the number of bytes written; -EINVAL if an argument is NULL;
+ * -ERANGE if map holds a node >= nr_bits (nothing is written).
+ */
+int nodeaff_nodemap_import_raw(struct nodeaff_nodemap *map,
+                               const void *bytes, uint32_t nr_bits);
+int nodeaff_nodemap_export_raw(const struct nodeaff_nodemap *map,
+                               void *bytes, uint32_t nr_bits);
+
+/* ------------------------------------------------------------------------
+ * The nodeset grammar
+ *
+ *   nodeset  := "" | "none" | "all" | elements | list
+ *   elements := element { "," element }       spaces allowed around elements
+ *   element  := [ "^" ] ( N | N "-" N )      ^ removes, applied left to right
+ *   N        := decimal digits (no sign, no 0x; leading zeros are decimal)
+ *   list     := "[" [ item { "," item } ] "]" the RFC's xl list form
+ *   item     := '"' elements '"' | N          ["0", "3-5"], [0, 3], []
+ *
+ * "0-3,^1" is {0,2,3}; "^1,0-3" is {0,1,2,3}.  "all" is every node the map
+ * can hold; "none" and "" are the empty set.
+ * ------------------------------------------------------------------------ */
+
+/* Why a nodeset did not parse.  Sized to grow. */
+enum nodeaff_parse_reason {
+    NODEAFF_PARSE_OK = 0,
+    NODEAFF_PARSE_EMPTY_ELEMENT,     /* "0,,1", leading/trailing comma */
+    NODEAFF_PARSE_EXPECTED_NUMBER,   /* "-3", "^", "0-" */
+    NODEAFF_PARSE_REVERSED_RANGE,    /* "3-1" */
+    NODEAFF_PARSE_UNKNOWN_WORD,      /* "foo", "0x3" */
+    NODEAFF_PARSE_EXCLUDE_ALL,       /* "^all" */
+    NODEAFF_PARSE_TRAILING_GARBAGE,  /* "1 2", "[0] x" */
+    NODEAFF_PARSE_NODE_OUT_OF_RANGE, /* node >= the map's size */
+    NODEAFF_PARSE_NUMBER_OVERFLOW,   /* does not fit an unsigned int */
+    NODEAFF_PARSE_UNTERMINATED_LIST, /* "[0, 1" */
+    NODEAFF_PARSE_UNTERMINATED_STRING, /* "[\"0]" */
+    NODEAFF_PARSE_REASON_MAX_ = 0x7fffffff
+};
+
+/*
+ * Parses text into map (whose size bounds the node ids and gives "all" its
+ * meaning).  map is replaced on success and unchanged on failure.
+ * Returns 0; -EINVAL if map or text is NULL or the syntax is wrong; -ERANGE if
+ * a node is at or beyond map's size; -EOVERFLOW if a number overflows.
+ * On a parse failure, *ret_reason (optional, may be NULL) gets an
+ * enum nodeaff_parse_reason and *ret_column (optional) the 1-based column of
+ * the offending character.
+ */
+int nodeaff_nodemap_parse(struct nodeaff_nodemap *map, const char *text,
+                          int *ret_reason, unsigned int *ret_column);
+
+/* Returns a static English sentence describing reason, never NULL. */
+const char *nodeaff_parse_reason_str(int reason);
+
+/* ------------------------------------------------------------------------
+ * Formats
+ * ------------------------------------------------------------------------ */
+
+enum nodeaff_format {
+    NODEAFF_FORMAT_LIST = 0, /* "0,2-5,7"; the empty set is "none" */
+    NODEAFF_FORMAT_HEX,      /* "0xbd", lowercase, no leading zeros; "0x0" */
+    NODEAFF_FORMAT_JSON,     /* "[0,2,3,4,5,7]"; the empty set is "[]" */
+    NODEAFF_FORMAT_MAX_ = 0x7fffffff
+};
+
+/*
+ * Formats map like snprintf: writes at most size bytes including the
+ * terminating NUL (buf may be NULL when size is 0) and returns the length
+ * the full text has, excluding the NUL.  The list and JSON formats parse
+ * back to an equal map with nodeaff_nodemap_parse().
+ * Returns that length; -EINVAL if map is NULL, buf is NULL with size > 0, or
+ * format is unknown.
+ */
+int nodeaff_nodemap_format(const struct nodeaff_nodemap *map,
+                           enum nodeaff_format format,
+                           char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * Host topology
+ *
+ * A topology is a snapshot: nodes with memory size and free memory, CPUs,
+ * distances, and the vCPUs already placed per node.  It comes from the
+ * running hypervisor, from a topology file, or is built by hand (for
+ * what-if placement).  Memory is in bytes.
+ * ------------------------------------------------------------------------ */
+
+struct nodeaff_topology;
+struct nodeaff_handle;
+
+/*
+ * Creates a topology of nr_nodes nodes (all online, no memory, distance 10
+ * local and 20 remote, no vCPUs) and nr_cpus CPUs (none on any node yet).
+ * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_NODEMAP_MAX_NODES,
+ * nr_cpus is above NODEAFF_NODEMAP_MAX_NODES, or ret_topology is NULL;
+ * -ENOMEM.
+ */
+int nodeaff_topology_new(unsigned int nr_nodes, unsigned int nr_cpus,
+                         struct nodeaff_topology **ret_topology);
+
+/*
+ * Reads a topology file (the format is in nodeaff(1) and the README).
+ * Returns 0; -EINVAL if an argument is NULL or the file is malformed, then
+ * *ret_line (optional) gets the 1-based line number; -errno from opening or
+ * reading the file; -ENOMEM.
+ */
+int nodeaff_topology_from_file(const char *path,
+                               struct nodeaff_topology **ret_topology,
+                               unsigned int *ret_line);
+
+/*
+ * Reads the running hypervisor's topology through handle.
+ * Returns 0; -EINVAL if an argument is NULL; -errno from the hypervisor;
+ * -ENOMEM.
+ */
+int nodeaff_topology_from_host(struct nodeaff_handle *handle,
+                               struct nodeaff_topology **ret_topology);
+
+void nodeaff_topology_free(struct nodeaff_topology *topology);
+
+/* Return the number of node ids / CPU ids; -EINVAL if topology is NULL. */
+int nodeaff_topology_nr_nodes(const struct nodeaff_topology *topology);
+int nodeaff_topology_nr_cpus(const struct nodeaff_topology *topology);
+
+/*
+ * The online nodes, as a new nodemap of nr_nodes bits.
+ * Returns 0; -EINVAL; -ENOMEM.
+ */
+int nodeaff_topology_online_nodes(const struct nodeaff_topology *topology,
+                                  struct nodeaff_nodemap **ret_nodes);
+
+/*
+ * A node's memory size and free memory, in bytes (either out-param may be
+ * NULL).  Returns 0; -EINVAL if topology is NULL; -ERANGE if node is not
+ * below nr_nodes; -ENOENT if the node is offline.
+ */
+int nodeaff_topology_node_memory(const struct nodeaff_topology *topology,
+                                 unsigned int node,
+                                 uint64_t *ret_size, uint64_t *ret_free);
+
+/*
+ * The distance from node a to node b (10 is local).
+ * Returns the distance; -EINVAL; -ERANGE if a node is not below nr_nodes;
+ * -ENOENT if the distance is unknown.
+ */
+int nodeaff_topology_distance(const struct nodeaff_topology *topology,
+                              unsigned int from, unsigned int to);
+
+/*
+ * The node a CPU belongs to.
+ * Returns the node id; -EINVAL; -ERANGE if cpu is not below nr_cpus;
+ * -ENOENT if the CPU is offline or on no node.
+ */
+int nodeaff_topology_cpu_node(const struct nodeaff_topology *topology,
+                              unsigned int cpu);
+
+/*
+ * The CPUs of a node, as a new bitmap of nr_cpus bits (a nodemap whose ids
+ * are CPU ids; nr_cpus of 0 gives a one-bit empty map).
+ * Returns 0; -EINVAL; -ERANGE if node is not below nr_nodes; -ENOMEM.
+ */
+int nodeaff_topology_node_cpus(const struct nodeaff_topology *topology,
+                               unsigned int node,
+                               struct nodeaff_nodemap **ret_cpus);
+
+/* The number of vCPUs already placed on node.
+ * Returns it; -EINVAL; -ERANGE if node is not below nr_nodes. */
+int nodeaff_topology_node_vcpus(const struct nodeaff_topology *topology,
+                                unsigned int node);
+
+/*
+ * Setters for topologies built by hand.  All return 0; -EINVAL if topology
+ * is NULL or a value is invalid (free above size, distance below 10 or
+ * local distance other than 10); -ERANGE if a node or CPU id is out of range.
+ */
+int nodeaff_topology_set_node_online(struct nodeaff_topology *topology,
+                                     unsigned int node, int online);
+int nodeaff_topology_set_node_memory(struct nodeaff_topology *topology,
+                                     unsigned int node,
+                                     uint64_t size, uint64_t free_bytes);
+int nodeaff_topology_set_distance(struct nodeaff_topology *topology,
+                                  unsigned int from, unsigned int to,
+                                  unsigned int distance);
+int nodeaff_topology_set_cpu_node(struct nodeaff_topology *topology,
+                                  unsigned int cpu, unsigned int node);
+int nodeaff_topology_set_node_vcpus(struct nodeaff_topology *topology,
+                                    unsigned int node, unsigned int vcpus);
+
+/* ------------------------------------------------------------------------
+ * The hypervisor handle
+ *
+ * A handle may be used from several threads at once: calls on one handle
+ * are serialized by a lock inside it.
+ * ------------------------------------------------------------------------ */
+
+/* What the running hypervisor offers (nodeaff_features()). */
+#define NODEAFF_FEATURE_AFFINITY  (1U << 0) /* set/get/reset: upstream Xen */
+#define NODEAFF_FEATURE_STRICT    (1U << 1) /* strict binding: our series */
+#define NODEAFF_FEATURE_USAGE     (1U << 2) /* per-node page usage */
+#define NODEAFF_FEATURE_STATE     (1U << 3) /* explicit/automatic, strict */
+
+/*
+ * Opens a handle on the local hypervisor and detects its features.
+ * flags must be 0.
+ * Returns 0; -EINVAL if flags is not 0 or ret_handle is NULL; -ENOENT or
+ * -EACCES if the hypervisor interface (privcmd) is absent or not ours to
+ * use; -ENOMEM.
+ */
+int nodeaff_open(unsigned int flags, struct nodeaff_handle **ret_handle);
+
+/* Closes handle; no call may be in progress on it. */
+void nodeaff_close(struct nodeaff_handle *handle);
+
+/* Returns the NODEAFF_FEATURE_* bits the hypervisor offers; -EINVAL if
+ * handle is NULL. */
+int nodeaff_features(struct nodeaff_handle *handle);
+
+/* ------------------------------------------------------------------------
+ * Domains
+ * ------------------------------------------------------------------------ */
+
+/* Affinity flags: NODEAFF_STRICT in and out, NODEAFF_AUTO out only. */
+#define NODEAFF_STRICT (1U << 0) /* never allocate outside the set */
+#define NODEAFF_AUTO   (1U << 1) /* the hypervisor computed the set */
+
+/*
+ * Sets a domain's node affinity to nodes, preferred (flags 0: the allocator
+ * starts on nodes but may spill elsewhere, as upstream Xen does) or strict
+ * (NODEAFF_STRICT: allocations outside nodes fail instead).
+ * Returns 0; -EINVAL if handle or nodes is NULL, flags has unknown bits, or
+ * nodes is empty or has no online node (strict: no online node with
+ * memory); -ERANGE if nodes holds a node the host does not have; -ESRCH if
+ * the domain does not exist; -EPERM if the caller may not; -EOPNOTSUPP for
+ * NODEAFF_STRICT on a hypervisor without the feature.  Nothing changes on
+ * failure.
+ */
+int nodeaff_domain_set_affinity(struct nodeaff_handle *handle, uint32_t domid,
+                                const struct nodeaff_nodemap *nodes,
+                                unsigned int flags);
+
+/*
+ * Gets a domain's node affinity as a new nodemap of the host's node count.
+ * Returns 0; -EINVAL; -ESRCH; -EPERM; -ENOMEM.
+ */
+int nodeaff_domain_get_affinity(struct nodeaff_handle *handle, uint32_t domid,
+                                struct nodeaff_nodemap **ret_nodes);
+
+/*
+ * Gets a domain's node affinity and its mode, read together: *ret_flags gets
+ * NODEAFF_AUTO if the hypervisor computes the set, NODEAFF_STRICT if the
+ * binding is strict.  ret_nodes is optional.
+ * Returns 0; -EINVAL; -ESRCH; -EPERM; -ENOMEM; -EOPNOTSUPP on a hypervisor
+ * without NODEAFF_FEATURE_STATE.
+ */
+int nodeaff_domain_get_state(struct nodeaff_handle *handle, uint32_t domid,
+                             struct nodeaff_nodemap **ret_nodes,
+                             unsigned int *ret_flags);
+
+/*
+ * Returns a domain to automatic node affinity and clears strictness.
+ * Returns 0; -EINVAL if handle is NULL; -ESRCH; -EPERM.
+ */
+int nodeaff_domain_reset_affinity(struct nodeaff_handle *handle,
+                                  uint32_t domid);
+
+/*
+ * Gets how many pages the domain owns on each node: ret_pages[n] for every
+ * node id n below the host's node count (nodeaff_topology_nr_nodes() of the
+ * host).  nr_entries is the room in ret_pages.
+ * Returns the number of entries written; -EINVAL if handle or ret_pages is
+ * NULL; -ENOBUFS if nr_entries is below the host's node count; -ESRCH;
+ * -EPERM; -EOPNOTSUPP on a hypervisor without NODEAFF_FEATURE_USAGE.
+ */
+int nodeaff_domain_get_usage(struct nodeaff_handle *handle, uint32_t domid,
+                             uint64_t *ret_pages, unsigned int nr_entries);
+
+/*
+ * Lists existing domains' ids in ascending order, at most nr_entries.
+ * Returns the number of domains (which may exceed nr_entries: call again
+ * with more room); -EINVAL; -EPERM.
+ */
+int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
+                        unsigned int nr_entries);
+
+/* ------------------------------------------------------------------------
+ * Automatic placement
+ *
+ * Picks the node set for a new domain from a topology (see nodeaff(3) for
+ * the full algorithm): a single node that fits the memory with headroom if
+ * one exists; otherwise the smallest set of nodes close to each other by the
+ * distance matrix whose free memory fits.  Ties go to the set with the
+ * fewest vCPUs already placed, then the most free memory, then the lowest
+ * node ids, so the result is deterministic.  Cost is polynomial in the node
+ * count (no enumeration of combinations).
+ * ------------------------------------------------------------------------ */
+
+struct nodeaff_placement;
+
+/*
+ * Places a domain of memory_bytes and vcpus on topology.  flags may hold
+ * NODEAFF_STRICT: the set must then hold all the memory.
+ * Returns 0; -EINVAL if topology or ret_placement is NULL, memory_bytes or
+ * vcpus is 0, or flags has unknown bits; -ENOSPC if no set of nodes has
+ * enough free memory; -ENOMEM.
+ */
+int nodeaff_place(const struct nodeaff_topology *topology,
+                  uint64_t memory_bytes, unsigned int vcpus,
+                  unsigned int flags,
+                  struct nodeaff_placement **ret_placement);
+
+void nodeaff_placement_free(struct nodeaff_placement *placement);
+
+/* The chosen nodes, owned by placement; NULL if placement is NULL. */
+const struct nodeaff_nodemap *
+nodeaff_placement_nodes(const struct nodeaff_placement *placement);
+
+/* Returns the number of candidate sets considered; -EINVAL. */
+int nodeaff_placement_nr_candidates(const struct nodeaff_placement *placement);
+
+/*
+ * Describes candidate index (0 is the winner): its nodes (owned by
+ * placement), their free memory, the largest distance between them, the
+ * vCPUs already on them, and a sentence saying why it won or lost (static
+ * or owned by placement).  Every out-param is optional.
+ * Returns 0; -EINVAL if placement is NULL; -ERANGE if index is too big.
+ */
+int nodeaff_placement_candidate(const struct nodeaff_placement *placement,
+                                unsigned int index,
+                                const struct nodeaff_nodemap **ret_nodes,
+                                uint64_t *ret_free_bytes,
+                                unsigned int *ret_max_distance,
+                                unsigned int *ret_vcpus,
+                                const char **ret_verdict);
+
+/* ------------------------------------------------------------------------
+ * The RFC's config value: the right-hand side of an xl-style nodes= line
+ * ------------------------------------------------------------------------ */
+
+/* What nodeaff_config_nodes() says to do. */
+#define NODEAFF_CONFIG_EXPLICIT 0 /* use *ret_nodes as explicit affinity */
+#define NODEAFF_CONFIG_AUTO     1 /* "auto": *ret_nodes is the placement */
+
+/*
+ * Interprets value, e.g. ["0","3"], "0-3,^2", 0-3, "auto" (quotes around
+ * the whole value are optional).  A nodeset is parsed for topology's node
+ * count and must name only online nodes; "auto" runs nodeaff_place() with
+ * memory_bytes, vcpus and flags.
+ * Returns NODEAFF_CONFIG_EXPLICIT or NODEAFF_CONFIG_AUTO and a new nodemap in
+ * *ret_nodes; the errors of nodeaff_nodemap_parse() (with *ret_reason and
+ * *ret_column, both optional) and of nodeaff_place(); -EINVAL if value,
+ * topology or ret_nodes is NULL or the set is empty.
+ */
+int nodeaff_config_nodes(const char *value,
+                         const struct nodeaff_topology *topology,
+                         uint64_t memory_bytes, unsigned int vcpus,
+                         unsigned int flags,
+                         struct nodeaff_nodemap **ret_nodes,
+                         int *ret_reason, unsigned int *ret_column);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NODEAFF_H */

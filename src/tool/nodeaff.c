@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nodeaff: the operator's command.  This file only dispatches; each
+ * subcommand lives in its own cmd-*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tool/commands.h"
+
+int opt_json;
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *synopsis;
+} commands[] = {
+    { "topology", cmd_topology, "topology" },
+    { "get",      cmd_get,      "get DOMID" },
+    { "set",      cmd_set,      "set DOMID NODESET [--strict]" },
+    { "reset",    cmd_reset,    "reset DOMID" },
+    { "usage",    cmd_usage,    "usage [--mib] [DOMID...]" },
+    { "parse",    cmd_parse,    "parse [--max-nodes N] [--format list|hex|json] EXPR..." },
+    { "place",    cmd_place,    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]" },
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "Usage: nodeaff [--json] COMMAND [ARGS...]\n"
+                 "       nodeaff --help | --version\n\nCommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  nodeaff %s\n", commands[i].synopsis);
+    fprintf(out, "\nEvery command takes --json.  Exit status: 0 success, "
+                 "1 a failed operation, 2 bad usage or input.\n"
+                 "See nodeaff(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    size_t c;
+
+    /* Global options come before the command name. */
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("nodeaff %s\n", NODEAFF_VERSION);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            opt_json = 1;
+        } else {
+            fprintf(stderr, "nodeaff: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+        if (strcmp(argv[i], commands[c].name) == 0)
+            return commands[c].run(argc - i, argv + i);
+
+    fprintf(stderr, "nodeaff: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return EXIT_USAGE;
+}
