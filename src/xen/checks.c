@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Argument checks the public domain calls make before taking the lock or
+ * touching the hypervisor.  They need no handle, so the unit suite can
+ * prove that bad input is refused here, on a machine without Xen.
+ */
+#include <errno.h>
+
+#include "xen/backend.h"
+
+int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed)
+{
+    return (flags & ~allowed) ? -EINVAL : 0;
+}
+
+int nodeaff_xen_check_nodes(const struct nodeaff_nodemap *nodes,
+                            unsigned int nr_nodes)
+{
+    int count, last;
+
+    if (!nodes)
+        return -EINVAL;
+    count = nodeaff_nodemap_count(nodes);
+    if (count < 0)
+        return count;
+    if (count == 0)
+        return -EINVAL;
+    last = nodeaff_nodemap_last(nodes);
+    if (last < 0)
+        return last;
+    /* The map may be larger than the host: only its contents matter. */
+    if ((unsigned int)last >= nr_nodes)
+        return -ERANGE;
+    return 0;
+}

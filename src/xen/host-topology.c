@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nodeaff_topology_from_host(): the running hypervisor's nodes, memory,
+ * distances and CPUs (xc_physinfo, xc_numainfo, xc_cputopoinfo), and the
+ * vCPUs already on each node, built through the public topology setters.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+
+#include "xen/backend.h"
+
+struct host_snapshot {
+    unsigned int nr_nodes, nr_cpus;
+    xc_meminfo_t *mem;
+    uint32_t *distance;
+    xc_cputopo_t *cpus;
+    unsigned int *vcpus;          /* per node */
+};
+
+static void snapshot_free(struct host_snapshot *s)
+{
+    free(s->mem);
+    free(s->distance);
+    free(s->cpus);
+    free(s->vcpus);
+}
+
+/*
+ * Counts each domain's vCPUs on every node of its node affinity, as libxl
+ * counts a vCPU on every node its affinity covers.  A domain with automatic
+ * affinity spanning all nodes weighs the same on each, so it does not bias
+ * placement.  Domains that vanish during the walk are skipped.
+ */
+static int count_vcpus(struct nodeaff_handle *h, struct host_snapshot *s)
+{
+    enum { BATCH = 256 };
+    uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8];
+    xc_domaininfo_t *info;
+    uint32_t next = 0;
+    unsigned int flags, i, n;
+    int got, ret = 0;
+
+    info = calloc(BATCH, sizeof(*info));
+    if (!info)
+        return -ENOMEM;
+    for (;;) {
+        got = xc_domain_getinfolist(h->xch, next, BATCH, info);
+        if (got < 0) {
+            ret = nodeaff_xen_errno(got, errno);
+            break;
+        }
+        for (i = 0; i < (unsigned int)got; i++) {
+            if (info[i].flags & XEN_DOMINF_dying)
+                continue;
+            if (h->features & NODEAFF_FEATURE_STATE)
+                ret = nodeaff_stable_get_affinity(h, info[i].domain, bytes,
+                                                  &flags);
+            else
+                ret = nodeaff_xc_get_affinity(h, info[i].domain, bytes);
+            if (ret == -ESRCH) {
+                ret = 0;
+                continue;
+            }
+            if (ret < 0)
+                goto out;
+            for (n = 0; n < s->nr_nodes; n++)
+                if (bytes[n / 8] & (1U << (n % 8)))
+                    s->vcpus[n] += info[i].max_vcpu_id + 1;
+        }
+        if (got < BATCH)
+            break;
+        next = info[got - 1].domain + 1;
+    }
+out:
+    free(info);
+    return ret;
+}
+
+/* Reads everything under the lock, into plain arrays. */
+static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
+{
+    xc_physinfo_t phys;
+    unsigned int n;
+    int ret;
+
+    memset(&phys, 0, sizeof(phys));
+    ret = xc_physinfo(h->xch, &phys);
+    if (ret < 0)
+        return nodeaff_xen_errno(ret, errno);
+    s->nr_nodes = phys.max_node_id + 1;
+    s->nr_cpus = phys.max_cpu_id + 1;
+    if (s->nr_nodes > NODEAFF_XEN_FULL_BITS ||
+        s->nr_cpus > NODEAFF_NODEMAP_MAX_NODES)
+        return -EOVERFLOW;
+
+    s->mem = calloc(s->nr_nodes, sizeof(*s->mem));
+    s->distance = calloc((size_t)s->nr_nodes * s->nr_nodes,
+                         sizeof(*s->distance));
+    s->cpus = calloc(s->nr_cpus, sizeof(*s->cpus));
+    s->vcpus = calloc(s->nr_nodes, sizeof(*s->vcpus));
+    if (!s->mem || !s->distance || !s->cpus || !s->vcpus)
+        return -ENOMEM;
+
+    n = s->nr_nodes;
+    ret = xc_numainfo(h->xch, &n, s->mem, s->distance);
+    if (ret < 0)
+        return nodeaff_xen_errno(ret, errno);
+    if (n < s->nr_nodes)
+        s->nr_nodes = n;
+
+    n = s->nr_cpus;
+    ret = xc_cputopoinfo(h->xch, &n, s->cpus);
+    if (ret < 0)
+        return nodeaff_xen_errno(ret, errno);
+    if (n < s->nr_cpus)
+        s->nr_cpus = n;
+
+    return count_vcpus(h, s);
+}
+
+static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
+{
+    unsigned int a, b, c;
+    uint64_t size, free_bytes;
+    uint32_t d;
+    int ret;
+
+    for (a = 0; a < s->nr_nodes; a++) {
+        if (s->mem[a].memsize == XEN_INVALID_MEM_SZ) {
+            ret = nodeaff_topology_set_node_online(t, a, 0);
+            if (ret < 0)
+                return ret;
+            continue;
+        }
+        size = s->mem[a].memsize;
+        free_bytes = s->mem[a].memfree;
+        if (free_bytes > size)          /* spanned vs. free races */
+            free_bytes = size;
+        ret = nodeaff_topology_set_node_memory(t, a, size, free_bytes);
+        if (ret < 0)
+            return ret;
+        ret = nodeaff_topology_set_node_vcpus(t, a, s->vcpus[a]);
+        if (ret < 0)
+            return ret;
+    }
+
+    /* Unknown distances (offline nodes) keep the topology's default. */
+    for (a = 0; a < s->nr_nodes; a++)
+        for (b = 0; b < s->nr_nodes; b++) {
+            d = s->distance[a * s->nr_nodes + b];
+            if (d == XEN_INVALID_NODE_DIST || d < 10 || d > 255 ||
+                (a == b && d != 10))
+                continue;
+            ret = nodeaff_topology_set_distance(t, a, b, d);
+            if (ret < 0)
+                return ret;
+        }
+
+    for (c = 0; c < s->nr_cpus; c++) {
+        if (s->cpus[c].node == XEN_INVALID_NODE_ID ||
+            s->cpus[c].node >= s->nr_nodes)
+            continue;       /* offline CPU */
+        ret = nodeaff_topology_set_cpu_node(t, c, s->cpus[c].node);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+NODEAFF_EXPORT int nodeaff_topology_from_host(struct nodeaff_handle *handle,
+                                              struct nodeaff_topology **ret_topology)
+{
+    struct host_snapshot s;
+    struct nodeaff_topology *t = NULL;
+    int ret;
+
+    if (!handle || !ret_topology)
+        return -EINVAL;
+
+    memset(&s, 0, sizeof(s));
+    nodeaff_xen_lock(handle);
+    ret = snapshot(handle, &s);
+    nodeaff_xen_unlock(handle);
+    if (ret < 0)
+        goto out;
+
+    ret = nodeaff_topology_new(s.nr_nodes, s.nr_cpus, &t);
+    if (ret < 0)
+        goto out;
+    ret = build(&s, t);
+    if (ret < 0) {
+        nodeaff_topology_free(t);
+        goto out;
+    }
+    *ret_topology = t;
+out:
+    snapshot_free(&s);
+    return ret;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Upstream operations, through libxenctrl, which stamps the domctl and
+ * sysctl interface versions of the Xen it was built for.  Every function
+ * returns 0 (or a count) or a negative errno; the caller holds the lock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+
+#include "xen/backend.h"
+
+int nodeaff_xc_max_nodes(struct nodeaff_handle *h)
+{
+    xc_physinfo_t info;
+    int ret;
+
+    memset(&info, 0, sizeof(info));
+    ret = xc_physinfo(h->xch, &info);
+    if (ret < 0)
+        return nodeaff_xen_errno(ret, errno);
+    return (int)info.max_node_id + 1;
+}
+
+int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
+                            const uint8_t *bytes)
+{
+    /* libxenctrl copies xc_get_nodemap_size() bytes, which is
+     * (nr_nodes + 7) / 8: exactly what the caller gives. */
+    int ret = xc_domain_node_setaffinity(h->xch, domid, (uint8_t *)bytes);
+
+    return nodeaff_xen_errno(ret, errno);
+}
+
+int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
+                            uint8_t *bytes)
+{
+    int ret = xc_domain_node_getaffinity(h->xch, domid, bytes);
+
+    return nodeaff_xen_errno(ret, errno);
+}
+
+/*
+ * Stock Xen resets to automatic affinity when it is given a *full* mask:
+ * every one of MAX_NUMNODES bits.  xc_domain_node_setaffinity() sends only
+ * (max_node_id + 8) / 8 bytes, which is full only on a 64-node host, so
+ * the reset sends XEN_DOMCTL_setnodeaffinity itself with a map larger than
+ * any MAX_NUMNODES (Xen copies the bits it has and ignores the rest).
+ */
+int nodeaff_xc_reset_affinity(struct nodeaff_handle *h, uint32_t domid)
+{
+    struct xen_domctl domctl;
+    DECLARE_HYPERCALL_BUFFER(uint8_t, map);
+    int ret, saved;
+
+    map = xc_hypercall_buffer_alloc(h->xch, map, NODEAFF_XEN_FULL_BITS / 8);
+    if (!map)
+        return -ENOMEM;
+    memset(map, 0xff, NODEAFF_XEN_FULL_BITS / 8);
+
+    memset(&domctl, 0, sizeof(domctl));
+    domctl.cmd = XEN_DOMCTL_setnodeaffinity;
+    domctl.domain = (domid_t)domid;
+    set_xen_guest_handle(domctl.u.nodeaffinity.nodemap.bitmap, map);
+    domctl.u.nodeaffinity.nodemap.nr_bits = NODEAFF_XEN_FULL_BITS;
+
+    ret = xc_domctl(h->xch, &domctl);
+    saved = errno;
+    xc_hypercall_buffer_free(h->xch, map);
+    return nodeaff_xen_errno(ret, saved);
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Walks every domain in batches; the caller sees a sorted list and, on
+ * failure, nothing written. */
+int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
+                            unsigned int nr_entries)
+{
+    enum { BATCH = 256 };
+    xc_domaininfo_t *info;
+    uint32_t *ids = NULL, *grown;
+    unsigned int n = 0, i;
+    uint32_t next = 0;
+    int got, ret;
+
+    info = calloc(BATCH, sizeof(*info));
+    if (!info)
+        return -ENOMEM;
+
+    for (;;) {
+        got = xc_domain_getinfolist(h->xch, next, BATCH, info);
+        if (got < 0) {
+            ret = nodeaff_xen_errno(got, errno);
+            goto out;
+        }
+        if (got == 0)
+            break;
+        grown = realloc(ids, (n + (unsigned int)got) * sizeof(*ids));
+        if (!grown) {
+            ret = -ENOMEM;
+            goto out;
+        }
+        ids = grown;
+        for (i = 0; i < (unsigned int)got; i++)
+            ids[n++] = info[i].domain;
+        next = info[got - 1].domain + 1;
+        if (got < BATCH || next >= DOMID_FIRST_RESERVED)
+            break;
+    }
+
+    if (n > 1)
+        qsort(ids, n, sizeof(*ids), cmp_domid);
+    for (i = 0; i < n && i < nr_entries; i++)
+        ret_domids[i] = ids[i];
+    ret = (int)n;
+out:
+    free(ids);
+    free(info);
+    return ret;
+}
