@@ -234,7 +234,10 @@ int nodeaff_topology_from_file(const char *path,
                                unsigned int *ret_line);
 
 /*
- * Reads the running hypervisor's topology through handle.
+ * Reads the running hypervisor's topology through handle: nodes (offline
+ * ones marked so), memory size and free memory, distances, the node of
+ * each online CPU, and per node the vCPUs of the domains whose node
+ * affinity includes it.
  * Returns 0; -EINVAL if an argument is NULL; -errno from the hypervisor;
  * -ENOMEM.
  */
@@ -327,9 +330,10 @@ int nodeaff_topology_set_node_vcpus(struct nodeaff_topology *topology,
 /*
  * Opens a handle on the local hypervisor and detects its features.
  * flags must be 0.
+ * Features are probed with read-only calls on domain 0; nothing changes.
  * Returns 0; -EINVAL if flags is not 0 or ret_handle is NULL; -ENOENT or
  * -EACCES if the hypervisor interface (privcmd) is absent or not ours to
- * use; -ENOMEM.
+ * use; another -errno from the hypervisor; -ENOMEM.
  */
 int nodeaff_open(unsigned int flags, struct nodeaff_handle **ret_handle);
 
@@ -342,6 +346,10 @@ int nodeaff_features(struct nodeaff_handle *handle);
 
 /* ------------------------------------------------------------------------
  * Domains
+ *
+ * Every call below also returns -EINVAL for a domid at or above 0x7ff0
+ * (DOMID_FIRST_RESERVED: not a domain), and checks all its arguments before
+ * it reaches the hypervisor.
  * ------------------------------------------------------------------------ */
 
 /* Affinity flags: NODEAFF_STRICT in and out, NODEAFF_AUTO out only. */
@@ -357,7 +365,9 @@ int nodeaff_features(struct nodeaff_handle *handle);
  * memory); -ERANGE if nodes holds a node the host does not have; -ESRCH if
  * the domain does not exist; -EPERM if the caller may not; -EOPNOTSUPP for
  * NODEAFF_STRICT on a hypervisor without the feature.  Nothing changes on
- * failure.
+ * failure.  On a hypervisor without NODEAFF_FEATURE_STATE a preferred set
+ * naming every one of Xen's MAX_NUMNODES nodes (a 64-node host) is taken by
+ * Xen as a reset.
  */
 int nodeaff_domain_set_affinity(struct nodeaff_handle *handle, uint32_t domid,
                                 const struct nodeaff_nodemap *nodes,
@@ -365,7 +375,8 @@ int nodeaff_domain_set_affinity(struct nodeaff_handle *handle, uint32_t domid,
 
 /*
  * Gets a domain's node affinity as a new nodemap of the host's node count.
- * Returns 0; -EINVAL; -ESRCH; -EPERM; -ENOMEM.
+ * Returns 0; -EINVAL; -ESRCH; -EPERM; -ENOMEM; -EOPNOTSUPP if the
+ * hypervisor refuses the affinity operations (no NODEAFF_FEATURE_AFFINITY).
  */
 int nodeaff_domain_get_affinity(struct nodeaff_handle *handle, uint32_t domid,
                                 struct nodeaff_nodemap **ret_nodes);
@@ -383,7 +394,8 @@ int nodeaff_domain_get_state(struct nodeaff_handle *handle, uint32_t domid,
 
 /*
  * Returns a domain to automatic node affinity and clears strictness.
- * Returns 0; -EINVAL if handle is NULL; -ESRCH; -EPERM.
+ * Returns 0; -EINVAL if handle is NULL; -ESRCH; -EPERM; -ENOMEM;
+ * -EOPNOTSUPP without NODEAFF_FEATURE_AFFINITY.
  */
 int nodeaff_domain_reset_affinity(struct nodeaff_handle *handle,
                                   uint32_t domid);
@@ -394,15 +406,18 @@ int nodeaff_domain_reset_affinity(struct nodeaff_handle *handle,
  * host).  nr_entries is the room in ret_pages.
  * Returns the number of entries written; -EINVAL if handle or ret_pages is
  * NULL; -ENOBUFS if nr_entries is below the host's node count; -ESRCH;
- * -EPERM; -EOPNOTSUPP on a hypervisor without NODEAFF_FEATURE_USAGE.
+ * -EPERM; -ENOMEM; -EOPNOTSUPP on a hypervisor without
+ * NODEAFF_FEATURE_USAGE.  ret_pages is untouched on failure.
  */
 int nodeaff_domain_get_usage(struct nodeaff_handle *handle, uint32_t domid,
                              uint64_t *ret_pages, unsigned int nr_entries);
 
 /*
  * Lists existing domains' ids in ascending order, at most nr_entries.
+ * ret_domids may be NULL when nr_entries is 0, to count.
  * Returns the number of domains (which may exceed nr_entries: call again
- * with more room); -EINVAL; -EPERM.
+ * with more room); -EINVAL if handle is NULL or ret_domids is NULL with
+ * nr_entries > 0; -EPERM; -ENOMEM.  ret_domids is untouched on failure.
  */
 int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
                         unsigned int nr_entries);
@@ -472,8 +487,10 @@ int nodeaff_placement_candidate(const struct nodeaff_placement *placement,
  * memory_bytes, vcpus and flags.
  * Returns NODEAFF_CONFIG_EXPLICIT or NODEAFF_CONFIG_AUTO and a new nodemap in
  * *ret_nodes; the errors of nodeaff_nodemap_parse() (with *ret_reason and
- * *ret_column, both optional) and of nodeaff_place(); -EINVAL if value,
- * topology or ret_nodes is NULL or the set is empty.
+ * *ret_column, both optional; the column counts from the start of value,
+ * quotes included) and of nodeaff_place(); -EINVAL if value, topology or
+ * ret_nodes is NULL, flags has bits other than NODEAFF_STRICT, or the set
+ * is empty; -ENOENT if the set names an offline node; -ENOMEM.
  */
 int nodeaff_config_nodes(const char *value,
                          const struct nodeaff_topology *topology,
