@@ -125,7 +125,8 @@ int nodeaff_nodemap_intersects(const struct nodeaff_nodemap *a,
  * a longer input is never silently truncated).
  *
  * export writes (nr_bits + 7) / 8 bytes.
- * Returns the number of bytes written; -EINVAL if an argument is NULL;
+ * Returns the number of bytes written; -EINVAL if map is NULL or bytes is
+ * NULL with nr_bits above 0;
  * -ERANGE if map holds a node >= nr_bits (nothing is written).
  */
 int nodeaff_nodemap_import_raw(struct nodeaff_nodemap *map,
@@ -136,15 +137,21 @@ int nodeaff_nodemap_export_raw(const struct nodeaff_nodemap *map,
 /* ------------------------------------------------------------------------
  * The nodeset grammar
  *
- *   nodeset  := "" | "none" | "all" | elements | list
+ *   nodeset  := "" | "none" | elements | list
  *   elements := element { "," element }       spaces allowed around elements
- *   element  := [ "^" ] ( N | N "-" N )      ^ removes, applied left to right
+ *   element  := [ "^" ] ( N | N "-" N ) | "all"  ^ removes, left to right
  *   N        := decimal digits (no sign, no 0x; leading zeros are decimal)
  *   list     := "[" [ item { "," item } ] "]" the RFC's xl list form
  *   item     := '"' elements '"' | N          ["0", "3-5"], [0, 3], []
  *
- * "0-3,^1" is {0,2,3}; "^1,0-3" is {0,1,2,3}.  "all" is every node the map
- * can hold; "none" and "" are the empty set.
+ * "0-3,^1" is {0,2,3}; "^1,0-3" is {0,1,2,3}; "all,^0" is every node but 0
+ * (as in xl).  "all" is every node the map can hold; "none", "" and a text
+ * of only blanks are the empty set.  Blanks are spaces and tabs, allowed
+ * before and after an element, a list item, a list's brackets and the whole
+ * text, never inside an element ("0 - 3" and "^ 1" are errors).  A list's
+ * items apply left to right as one element list: ["0-3", "^1"] is {0,2,3}.
+ * A range A-B needs A <= B; N must fit an unsigned int and be below the
+ * map's size, also after "^".
  * ------------------------------------------------------------------------ */
 
 /* Why a nodeset did not parse.  Sized to grow. */
@@ -167,10 +174,16 @@ enum nodeaff_parse_reason {
  * Parses text into map (whose size bounds the node ids and gives "all" its
  * meaning).  map is replaced on success and unchanged on failure.
  * Returns 0; -EINVAL if map or text is NULL or the syntax is wrong; -ERANGE if
- * a node is at or beyond map's size; -EOVERFLOW if a number overflows.
+ * a node is at or beyond map's size (NODEAFF_PARSE_NODE_OUT_OF_RANGE);
+ * -EOVERFLOW if a number overflows (NODEAFF_PARSE_NUMBER_OVERFLOW).
  * On a parse failure, *ret_reason (optional, may be NULL) gets an
- * enum nodeaff_parse_reason and *ret_column (optional) the 1-based column of
- * the offending character.
+ * enum nodeaff_parse_reason and *ret_column (optional) the 1-based byte
+ * column of the first character that makes the text invalid: the offending
+ * number (the end of a reversed range), the comma of an empty element, the
+ * '^' of "^all", the start of an element glued to letters ("0x3"), the
+ * opening '[' or '"' of an unterminated list or string, or one past the end
+ * of the text when it ends too early ("0-").  Both are left untouched on
+ * success and when map or text is NULL.
  */
 int nodeaff_nodemap_parse(struct nodeaff_nodemap *map, const char *text,
                           int *ret_reason, unsigned int *ret_column);
