@@ -10,12 +10,14 @@
 
 int opt_json;
 
-static const struct {
+struct command {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *synopsis;
-} commands[] = {
-    { "topology", cmd_topology, "topology" },
+};
+
+static const struct command commands[] = {
+    { "topology", cmd_topology, "topology [--topology FILE]" },
     { "get",      cmd_get,      "get DOMID" },
     { "set",      cmd_set,      "set DOMID NODESET [--strict]" },
     { "reset",    cmd_reset,    "reset DOMID" },
@@ -35,6 +37,37 @@ static void usage(FILE *out)
     fprintf(out, "\nEvery command takes --json.  Exit status: 0 success, "
                  "1 a failed operation, 2 bad usage or input.\n"
                  "See nodeaff(1).\n");
+}
+
+/*
+ * Runs a command after taking the options every command shares out of its
+ * arguments: --json (also accepted after the command name, where scripts
+ * tend to put it) and --help.  A "--" ends the options; it stays for the
+ * command to see.
+ */
+static int run(const struct command *cmd, int argc, char **argv)
+{
+    int i, n = 1;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < argc)
+                argv[n++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            opt_json = 1;
+        } else if (strcmp(argv[i], "--help") == 0 ||
+                   strcmp(argv[i], "-h") == 0) {
+            printf("Usage: nodeaff [--json] %s\nSee nodeaff(1).\n",
+                   cmd->synopsis);
+            return EXIT_OK;
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
+    argv[n] = NULL;
+    return cmd->run(n, argv);
 }
 
 int main(int argc, char **argv)
@@ -65,7 +98,7 @@ int main(int argc, char **argv)
 
     for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
         if (strcmp(argv[i], commands[c].name) == 0)
-            return commands[c].run(argc - i, argv + i);
+            return run(&commands[c], argc - i, argv + i);
 
     fprintf(stderr, "nodeaff: unknown command '%s'\n", argv[i]);
     usage(stderr);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Argument reading and error reporting shared by the subcommands that
+ * talk to the hypervisor (topology, get, set, reset, usage).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool/commands.h"
+#include "tool/common.h"
+
+#define DOMID_LIMIT 0x7ff0U
+
+int tool_usage(const char *cmd, const char *message, const char *synopsis)
+{
+    fprintf(stderr, "nodeaff: %s: %s\nUsage: nodeaff [--json] %s\n", cmd,
+            message, synopsis);
+    return EXIT_USAGE;
+}
+
+int tool_parse_domid(const char *cmd, const char *text, uint32_t *ret_domid)
+{
+    unsigned long v = 0;
+    const char *p;
+
+    /* Decimal digits only: no sign, no 0x, no blanks, no overflow. */
+    for (p = text; *p; p++) {
+        if (*p < '0' || *p > '9' || v >= DOMID_LIMIT)
+            break;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    if (p == text || *p || v >= DOMID_LIMIT) {
+        fprintf(stderr, "nodeaff: %s: bad DOMID '%s': expected a decimal "
+                "domain id from 0 to %u\n", cmd, text, DOMID_LIMIT - 1);
+        return EXIT_USAGE;
+    }
+    *ret_domid = (uint32_t)v;
+    return EXIT_OK;
+}
+
+static int parse(const char *cmd, const char *text, unsigned int nr_nodes,
+                 struct nodeaff_nodemap **ret_nodes)
+{
+    struct nodeaff_nodemap *map;
+    unsigned int column = 0;
+    int reason = NODEAFF_PARSE_OK;
+    int ret;
+
+    ret = nodeaff_nodemap_new(nr_nodes, &map);
+    if (ret < 0)
+        return tool_fail(cmd, "cannot allocate a nodemap", ret);
+    ret = nodeaff_nodemap_parse(map, text, &reason, &column);
+    if (ret < 0) {
+        nodeaff_nodemap_free(map);
+        if (ret == -ENOMEM)
+            return tool_fail(cmd, "cannot parse NODESET", ret);
+        if (ret == -ERANGE && nr_nodes < NODEAFF_NODEMAP_MAX_NODES)
+            fprintf(stderr, "nodeaff: %s: bad NODESET '%s' at column %u: "
+                    "the host has nodes 0-%u only\n", cmd, text, column,
+                    nr_nodes - 1);
+        else
+            fprintf(stderr, "nodeaff: %s: bad NODESET '%s' at column %u: "
+                    "%s\n", cmd, text, column,
+                    nodeaff_parse_reason_str(reason));
+        return EXIT_USAGE;
+    }
+    if (ret_nodes)
+        *ret_nodes = map;
+    else
+        nodeaff_nodemap_free(map);
+    return EXIT_OK;
+}
+
+int tool_check_nodeset(const char *cmd, const char *text)
+{
+    return parse(cmd, text, NODEAFF_NODEMAP_MAX_NODES, NULL);
+}
+
+int tool_parse_nodeset(const char *cmd, const char *text,
+                       unsigned int nr_nodes,
+                       struct nodeaff_nodemap **ret_nodes)
+{
+    return parse(cmd, text, nr_nodes, ret_nodes);
+}
+
+int tool_fail(const char *cmd, const char *what, int err)
+{
+    const char *hint = NULL;
+
+    switch (-err) {
+    case ENOENT:
+    case EACCES:
+        hint = "is this Xen's control domain, with privcmd loaded, run as root?";
+        break;
+    case EOPNOTSUPP:
+        hint = "this hypervisor lacks the libnodeaff Xen series "
+               "(see nodeaff(1), FEATURES)";
+        break;
+    case ESRCH:
+        hint = "no such domain";
+        break;
+    default:
+        break;
+    }
+    fprintf(stderr, "nodeaff: %s: %s: %s%s%s\n", cmd, what, strerror(-err),
+            hint ? "; " : "", hint ? hint : "");
+    return EXIT_FAILED;
+}
+
+int tool_open(const char *cmd, struct nodeaff_handle **ret_handle)
+{
+    int ret = nodeaff_open(0, ret_handle);
+
+    if (ret < 0)
+        return tool_fail(cmd, "cannot open the hypervisor", ret);
+    return EXIT_OK;
+}
