@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The Xen backend without a hypervisor: argument checks, the errno helper,
+ * feature routing, and nodeaff_open on a machine without privcmd.
+ *
+ * The "unopened" handle below is honest, not a mock: it has no libxenctrl
+ * or libxencall behind it (both pointers NULL), so any call that got past
+ * its checks to a hypercall would crash the test.  Returning the documented
+ * errno therefore proves the check ran first and nothing reached Xen.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "xen/backend.h"
+
+#define SENTINEL_PTR ((struct nodeaff_nodemap *)0x5a5a)
+#define SENTINEL 0xa5a5a5a5U
+
+static struct nodeaff_handle *unopened(unsigned int features)
+{
+    static struct nodeaff_handle h;
+
+    h.xch = NULL;
+    h.xcall = NULL;
+    h.features = features;
+    h.nr_nodes = 4;
+    h.buf = NULL;
+    h.buf_size = 0;
+    pthread_mutex_init(&h.lock, NULL);
+    return &h;
+}
+
+static struct nodeaff_nodemap *map_of(unsigned int size, const char *text)
+{
+    struct nodeaff_nodemap *m;
+
+    assert_int_equal(nodeaff_nodemap_new(size, &m), 0);
+    assert_int_equal(nodeaff_nodemap_parse(m, text, NULL, NULL), 0);
+    return m;
+}
+
+static void test_errno_map(void **state)
+{
+    (void)state;
+    assert_int_equal(nodeaff_xen_errno(-1, ENOENT), -ENOENT);
+    assert_int_equal(nodeaff_xen_errno(-1, EACCES), -EACCES);
+    assert_int_equal(nodeaff_xen_errno(-1, ESRCH), -ESRCH);
+    /* A failure never reads as success, even without errno. */
+    assert_int_equal(nodeaff_xen_errno(-1, 0), -EIO);
+    assert_int_equal(nodeaff_xen_errno(-1, -3), -EIO);
+    /* Successes (and hypercall return values) pass through. */
+    assert_int_equal(nodeaff_xen_errno(0, EINVAL), 0);
+    assert_int_equal(nodeaff_xen_errno(7, EINVAL), 7);
+}
+
+static void test_check_flags(void **state)
+{
+    (void)state;
+    assert_int_equal(nodeaff_xen_check_flags(0, NODEAFF_STRICT), 0);
+    assert_int_equal(nodeaff_xen_check_flags(NODEAFF_STRICT, NODEAFF_STRICT), 0);
+    assert_int_equal(nodeaff_xen_check_flags(NODEAFF_AUTO, NODEAFF_STRICT),
+                     -EINVAL);
+    assert_int_equal(nodeaff_xen_check_flags(0x80000000U, NODEAFF_STRICT),
+                     -EINVAL);
+}
+
+static void test_check_nodes(void **state)
+{
+    struct nodeaff_nodemap *m;
+
+    (void)state;
+    assert_int_equal(nodeaff_xen_check_nodes(NULL, 4), -EINVAL);
+
+    m = map_of(8, "none");
+    assert_int_equal(nodeaff_xen_check_nodes(m, 4), -EINVAL);
+    nodeaff_nodemap_free(m);
+
+    m = map_of(8, "0,3");
+    assert_int_equal(nodeaff_xen_check_nodes(m, 4), 0);
+    /* A larger map is fine as long as its nodes exist on the host. */
+    assert_int_equal(nodeaff_xen_check_nodes(m, 3), -ERANGE);
+    nodeaff_nodemap_free(m);
+
+    m = map_of(64, "63");
+    assert_int_equal(nodeaff_xen_check_nodes(m, 4), -ERANGE);
+    assert_int_equal(nodeaff_xen_check_nodes(m, 64), 0);
+    nodeaff_nodemap_free(m);
+}
+
+static void test_null_handle(void **state)
+{
+    struct nodeaff_nodemap *m = map_of(4, "0"), *out = SENTINEL_PTR;
+    struct nodeaff_topology *t = (struct nodeaff_topology *)0x5a5a;
+    unsigned int flags = SENTINEL;
+    uint64_t pages[4] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
+    uint32_t ids[2] = { SENTINEL, SENTINEL };
+
+    (void)state;
+    assert_int_equal(nodeaff_features(NULL), -EINVAL);
+    nodeaff_close(NULL);
+    assert_int_equal(nodeaff_topology_from_host(NULL, &t), -EINVAL);
+    assert_ptr_equal(t, (struct nodeaff_topology *)0x5a5a);
+    assert_int_equal(nodeaff_domain_set_affinity(NULL, 1, m, 0), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_affinity(NULL, 1, &out), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_state(NULL, 1, &out, &flags), -EINVAL);
+    assert_int_equal(nodeaff_domain_reset_affinity(NULL, 1), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_usage(NULL, 1, pages, 4), -EINVAL);
+    assert_int_equal(nodeaff_domain_list(NULL, ids, 2), -EINVAL);
+    assert_ptr_equal(out, SENTINEL_PTR);
+    assert_int_equal(flags, SENTINEL);
+    assert_true(pages[0] == SENTINEL && ids[0] == SENTINEL);
+    nodeaff_nodemap_free(m);
+}
+
+static void test_open_args(void **state)
+{
+    struct nodeaff_handle *h = (struct nodeaff_handle *)0x5a5a;
+
+    (void)state;
+    assert_int_equal(nodeaff_open(1, &h), -EINVAL);
+    assert_int_equal(nodeaff_open(0x80000000U, &h), -EINVAL);
+    assert_ptr_equal(h, (struct nodeaff_handle *)0x5a5a);
+    assert_int_equal(nodeaff_open(0, NULL), -EINVAL);
+}
+
+/* Bad input to set never gets as far as the (absent) hypervisor. */
+static void test_set_checks(void **state)
+{
+    struct nodeaff_handle *h = unopened(NODEAFF_FEATURE_AFFINITY |
+                                        NODEAFF_FEATURE_STRICT |
+                                        NODEAFF_FEATURE_STATE |
+                                        NODEAFF_FEATURE_USAGE);
+    struct nodeaff_nodemap *ok = map_of(4, "1"), *empty = map_of(4, "none");
+    struct nodeaff_nodemap *far = map_of(16, "0,9");
+
+    (void)state;
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, NULL, 0), -EINVAL);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, empty, 0), -EINVAL);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, far, 0), -ERANGE);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, ok, NODEAFF_AUTO),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, ok, 1U << 7), -EINVAL);
+    /* Reserved ids, and ids Xen's 16-bit domid_t would truncate to 0. */
+    assert_int_equal(nodeaff_domain_set_affinity(h, 0x7ff0, ok, 0), -EINVAL);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 0x10000, ok, 0), -EINVAL);
+    assert_int_equal(nodeaff_domain_set_affinity(h, UINT32_MAX, ok, 0),
+                     -EINVAL);
+    nodeaff_nodemap_free(ok);
+    nodeaff_nodemap_free(empty);
+    nodeaff_nodemap_free(far);
+}
+
+static void test_other_checks(void **state)
+{
+    struct nodeaff_handle *h = unopened(NODEAFF_FEATURE_AFFINITY |
+                                        NODEAFF_FEATURE_STRICT |
+                                        NODEAFF_FEATURE_STATE |
+                                        NODEAFF_FEATURE_USAGE);
+    struct nodeaff_nodemap *out = SENTINEL_PTR;
+    unsigned int flags = SENTINEL;
+    uint64_t pages[8] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
+
+    (void)state;
+    assert_int_equal(nodeaff_domain_get_affinity(h, 1, NULL), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_affinity(h, 0x7ff0, &out), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_state(h, 1, &out, NULL), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_state(h, 0x8000, &out, &flags),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_reset_affinity(h, 0xffff), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_usage(h, 1, NULL, 8), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_usage(h, 0x7ff1, pages, 8), -EINVAL);
+    /* The host has 4 nodes: 3 entries are not enough room. */
+    assert_int_equal(nodeaff_domain_get_usage(h, 1, pages, 3), -ENOBUFS);
+    assert_int_equal(nodeaff_domain_list(h, NULL, 1), -EINVAL);
+    assert_int_equal(nodeaff_topology_from_host(h, NULL), -EINVAL);
+    assert_ptr_equal(out, SENTINEL_PTR);
+    assert_int_equal(flags, SENTINEL);
+    assert_true(pages[0] == SENTINEL && pages[3] == SENTINEL);
+}
+
+/* Without the carried series: strict, state and usage say so, before
+ * anything reaches the hypervisor. */
+static void test_stock_features(void **state)
+{
+    struct nodeaff_handle *h = unopened(NODEAFF_FEATURE_AFFINITY);
+    struct nodeaff_nodemap *ok = map_of(4, "0-1"), *out = SENTINEL_PTR;
+    unsigned int flags = SENTINEL;
+    uint64_t pages[4] = { SENTINEL };
+
+    (void)state;
+    assert_int_equal(nodeaff_features(h), NODEAFF_FEATURE_AFFINITY);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, ok, NODEAFF_STRICT),
+                     -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_get_state(h, 1, &out, &flags),
+                     -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_get_usage(h, 1, pages, 4), -EOPNOTSUPP);
+    assert_ptr_equal(out, SENTINEL_PTR);
+    assert_int_equal(flags, SENTINEL);
+    assert_true(pages[0] == SENTINEL);
+
+    /* A hypervisor refusing even the upstream ops. */
+    h = unopened(0);
+    assert_int_equal(nodeaff_domain_set_affinity(h, 1, ok, 0), -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_get_affinity(h, 1, &out), -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_reset_affinity(h, 1), -EOPNOTSUPP);
+    assert_ptr_equal(out, SENTINEL_PTR);
+    nodeaff_nodemap_free(ok);
+}
+
+/*
+ * On this machine there is no hypervisor: nodeaff_open must fail with a
+ * clean negative errno, leave *ret_handle alone and print nothing, though
+ * libxenctrl and libxencall would log to stderr by default.  Where a
+ * hypervisor is present (the rig) it must open and close cleanly.
+ */
+static void test_open_without_hypervisor(void **state)
+{
+    struct nodeaff_handle *h = (struct nodeaff_handle *)0x5a5a;
+    char path[] = "/tmp/nodeaff-stderr-XXXXXX";
+    struct stat st;
+    int fd, saved, ret;
+
+    (void)state;
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, STDERR_FILENO) >= 0);
+
+    ret = nodeaff_open(0, &h);
+
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    assert_int_equal(fstat(fd, &st), 0);
+    close(fd);
+
+    assert_int_equal(st.st_size, 0);
+    if (ret == 0) {
+        assert_true(nodeaff_features(h) >= 0);
+        nodeaff_close(h);
+        return;
+    }
+    assert_true(ret < 0 && ret > -4096);
+    assert_ptr_equal(h, (struct nodeaff_handle *)0x5a5a);
+    if (access("/dev/xen/privcmd", F_OK) != 0 &&
+        access("/proc/xen/privcmd", F_OK) != 0)
+        assert_true(ret == -ENOENT || ret == -EACCES);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_errno_map),
+        cmocka_unit_test(test_check_flags),
+        cmocka_unit_test(test_check_nodes),
+        cmocka_unit_test(test_null_handle),
+        cmocka_unit_test(test_open_args),
+        cmocka_unit_test(test_set_checks),
+        cmocka_unit_test(test_other_checks),
+        cmocka_unit_test(test_stock_features),
+        cmocka_unit_test(test_open_without_hypervisor),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
