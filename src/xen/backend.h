@@ -29,7 +29,7 @@ struct nodeaff_handle {
     struct xencall_handle *xcall;    /* our stable ops */
     pthread_mutex_t lock;            /* serializes every call on the handle */
     unsigned int features;           /* NODEAFF_FEATURE_* */
-    unsigned int nr_nodes;           /* host node ids: max_node_id + 1 */
+    unsigned int nr_nodes;           /* host node ids: last online + 1 */
     void *buf;                       /* hypercall buffer for stable ops */
     size_t buf_size;
 };
@@ -60,7 +60,8 @@ void nodeaff_xen_lock(struct nodeaff_handle *h);
 void nodeaff_xen_unlock(struct nodeaff_handle *h);
 
 /* xc-ops.c: upstream operations; the caller holds the lock.  bytes holds
- * (h->nr_nodes + 7) / 8 bytes in xenctl_bitmap layout. */
+ * NODEAFF_XEN_FULL_BITS / 8 bytes in xenctl_bitmap layout (libxenctrl
+ * reads and writes MAX_NUMNODES bits of it). */
 int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes);
 int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
@@ -68,7 +69,7 @@ int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
 int nodeaff_xc_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
 int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
                             unsigned int nr_entries);
-int nodeaff_xc_max_nodes(struct nodeaff_handle *h);
+int nodeaff_xc_nr_nodes(struct nodeaff_handle *h);
 
 /* stable-ops.c: the series' domctls; the caller holds the lock.
  * flags are XEN_NODEAFF_F_* which equal NODEAFF_STRICT / NODEAFF_AUTO. */

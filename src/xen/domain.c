@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xen/backend.h"
 
@@ -44,6 +45,7 @@ NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
     if (!has(handle, NODEAFF_FEATURE_AFFINITY))
         return -EOPNOTSUPP;
 
+    memset(bytes, 0, sizeof(bytes));
     ret = nodeaff_nodemap_export_raw(nodes, bytes, handle->nr_nodes);
     if (ret < 0)
         return ret;
@@ -62,7 +64,7 @@ static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
                          struct nodeaff_nodemap **ret_nodes,
                          unsigned int *ret_flags)
 {
-    uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8];
+    uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8] = { 0 };
     struct nodeaff_nodemap *map = NULL;
     unsigned int flags = 0;
     int ret;

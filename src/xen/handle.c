@@ -137,7 +137,7 @@ NODEAFF_EXPORT int nodeaff_open(unsigned int flags,
         goto fail;
     }
 
-    ret = nodeaff_xc_max_nodes(h);
+    ret = nodeaff_xc_nr_nodes(h);
     if (ret < 0)
         goto fail;
     if ((unsigned int)ret > NODEAFF_XEN_FULL_BITS) {

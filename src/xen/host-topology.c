@@ -55,6 +55,7 @@ static int count_vcpus(struct nodeaff_handle *h, struct host_snapshot *s)
         for (i = 0; i < (unsigned int)got; i++) {
             if (info[i].flags & XEN_DOMINF_dying)
                 continue;
+            memset(bytes, 0, sizeof(bytes));
             if (h->features & NODEAFF_FEATURE_STATE)
                 ret = nodeaff_stable_get_affinity(h, info[i].domain, bytes,
                                                   &flags);
@@ -90,6 +91,8 @@ static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
     ret = xc_physinfo(h->xch, &phys);
     if (ret < 0)
         return nodeaff_xen_errno(ret, errno);
+    /* Upper bounds for the buffers (max_node_id is MAX_NUMNODES - 1);
+     * numainfo and cputopoinfo then say how many entries are real. */
     s->nr_nodes = phys.max_node_id + 1;
     s->nr_cpus = phys.max_cpu_id + 1;
     if (s->nr_nodes > NODEAFF_XEN_FULL_BITS ||

@@ -12,23 +12,36 @@
 
 #include "xen/backend.h"
 
-int nodeaff_xc_max_nodes(struct nodeaff_handle *h)
+/*
+ * The host's node count: the highest online node id + 1, as numainfo and
+ * the series' usage op count.  Not xc_get_max_nodes(): that is physinfo's
+ * max_node_id + 1, which Xen sets to MAX_NUMNODES (64 on x86) whatever
+ * the host has.
+ */
+int nodeaff_xc_nr_nodes(struct nodeaff_handle *h)
 {
-    xc_physinfo_t info;
-    int ret;
+    unsigned int n = 0;
+    int ret, size;
 
-    memset(&info, 0, sizeof(info));
-    ret = xc_physinfo(h->xch, &info);
+    /* libxenctrl's own node maps must fit the buffers we hand it. */
+    size = xc_get_nodemap_size(h->xch);
+    if (size < 0)
+        return nodeaff_xen_errno(size, errno);
+    if (size > (int)(NODEAFF_XEN_FULL_BITS / 8))
+        return -EOVERFLOW;
+
+    ret = xc_numainfo(h->xch, &n, NULL, NULL);
     if (ret < 0)
         return nodeaff_xen_errno(ret, errno);
-    return (int)info.max_node_id + 1;
+    return n > 0 ? (int)n : -EIO;
 }
 
 int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes)
 {
-    /* libxenctrl copies xc_get_nodemap_size() bytes, which is
-     * (nr_nodes + 7) / 8: exactly what the caller gives. */
+    /* libxenctrl copies xc_get_nodemap_size() bytes (MAX_NUMNODES bits):
+     * the caller's buffer is NODEAFF_XEN_FULL_BITS / 8 bytes, zeroed past
+     * the host's nodes. */
     int ret = xc_domain_node_setaffinity(h->xch, domid, (uint8_t *)bytes);
 
     return nodeaff_xen_errno(ret, errno);
