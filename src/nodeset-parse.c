@@ -2,10 +2,17 @@
 /*
  * The nodeset grammar (see nodeaff.h and nodeaff(3)).
  *
- * A single left-to-right pass over the text, no allocation: the result is
- * built in a scratch bitmap on the stack and copied into the map only when
- * the whole text is valid, so a failed parse leaves the map as it was.
- * Every error is reported at the first byte that makes the text invalid.
+ * A single left-to-right pass over the text with no allocation and no
+ * strlen: the result is built in a scratch bitmap on the stack and copied
+ * into the map only when the whole text is valid, so a failed parse leaves
+ * the map as it was.  Every error is reported at the first byte that makes
+ * the text invalid.
+ *
+ * Speed matters (toolstacks parse a nodeset per domain operation), so the
+ * character classes come from one table lookup and the element loop is a
+ * single inlined function.  An element list ends at a terminator character:
+ * the NUL at the top level, the closing quote inside a list's string item
+ * (whose presence is checked before the item is parsed).
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,11 +20,39 @@
 
 #include "nodemap-private.h"
 
+enum {
+    C_DIGIT = 1 << 0,
+    C_WORD  = 1 << 1,   /* letters, digits, '_': what "foo", "0x3" are made of */
+    C_BLANK = 1 << 2,
+};
+
+#define D (C_DIGIT | C_WORD)
+#define W C_WORD
+static const unsigned char char_class[256] = {
+    ['\t'] = C_BLANK, [' '] = C_BLANK,
+    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
+    ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
+    ['_'] = W,
+    ['A'] = W, ['B'] = W, ['C'] = W, ['D'] = W, ['E'] = W, ['F'] = W, ['G'] = W,
+    ['H'] = W, ['I'] = W, ['J'] = W, ['K'] = W, ['L'] = W, ['M'] = W, ['N'] = W,
+    ['O'] = W, ['P'] = W, ['Q'] = W, ['R'] = W, ['S'] = W, ['T'] = W, ['U'] = W,
+    ['V'] = W, ['W'] = W, ['X'] = W, ['Y'] = W, ['Z'] = W,
+    ['a'] = W, ['b'] = W, ['c'] = W, ['d'] = W, ['e'] = W, ['f'] = W, ['g'] = W,
+    ['h'] = W, ['i'] = W, ['j'] = W, ['k'] = W, ['l'] = W, ['m'] = W, ['n'] = W,
+    ['o'] = W, ['p'] = W, ['q'] = W, ['r'] = W, ['s'] = W, ['t'] = W, ['u'] = W,
+    ['v'] = W, ['w'] = W, ['x'] = W, ['y'] = W, ['z'] = W,
+};
+#undef D
+#undef W
+
+#define IS(c, cls) (char_class[(unsigned char)(c)] & (cls))
+
+/* The hot path is inlined whole: a call costs as much as parsing "0". */
+#define HOT static inline __attribute__((always_inline))
+
 struct parser {
-    const char *text;          /* for columns */
-    unsigned int nr_nodes;
     uint64_t *words;           /* scratch result */
-    unsigned int nr_words;
+    unsigned int nr_nodes;
     int reason;                /* set on failure */
     const char *where;
 };
@@ -36,67 +71,49 @@ static int fail(struct parser *ps, int reason, const char *where)
     }
 }
 
-static inline int is_blank(char c)
+static inline const char *skip_blanks(const char *p)
 {
-    return c == ' ' || c == '\t';
-}
-
-static inline int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
-
-/* Letters, digits and '_': what "foo", "0x3" or "all" are made of. */
-static inline int is_word(char c)
-{
-    return is_digit(c) || (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
-}
-
-static inline const char *skip_blanks(const char *p, const char *end)
-{
-    while (p < end && is_blank(*p))
+    while (IS(*p, C_BLANK))
         p++;
     return p;
 }
 
-/* The word starting at p, up to end. */
-static const char *word_end(const char *p, const char *end)
+static inline const char *word_end(const char *p)
 {
-    while (p < end && is_word(*p))
+    while (IS(*p, C_WORD))
         p++;
     return p;
 }
 
-static int word_is(const char *p, const char *wend, const char *word, size_t len)
+/* The failure for a number at start that overflowed at p. */
+static int fail_overflow(struct parser *ps, const char *p, const char *start,
+                         const char *elem)
 {
-    return (size_t)(wend - p) == len && memcmp(p, word, len) == 0;
+    /* Still an unknown word if letters follow the digits ("99999999999x"). */
+    while (IS(*p, C_DIGIT))
+        p++;
+    if (IS(*p, C_WORD))
+        return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, elem);
+    return fail(ps, NODEAFF_PARSE_NUMBER_OVERFLOW, start);
 }
 
 /*
- * Reads the decimal number at *pp (a digit is there).  A number glued to
- * letters ("0x3", "3abc") is an unknown word reported at elem, the start of
- * the element.
+ * Reads the decimal number at *pp (a digit is there) into *ret.  A number
+ * glued to letters ("0x3", "3abc") is an unknown word reported at elem, the
+ * start of its element.
  */
-static int parse_number(struct parser *ps, const char **pp, const char *end,
-                        const char *elem, unsigned int *ret)
+HOT int parse_number(struct parser *ps, const char **pp, const char *elem,
+                     unsigned int *ret)
 {
     const char *p = *pp, *start = p;
-    uint64_t n = 0;
+    uint64_t n = (unsigned int)(*p++ - '0');
 
-    do {
-        n = n * 10 + (unsigned int)(*p - '0');
-        if (n > UINT_MAX) {
-            /* Still an unknown word if letters follow the digits. */
-            while (p < end && is_digit(*p))
-                p++;
-            if (p < end && is_word(*p))
-                return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, elem);
-            return fail(ps, NODEAFF_PARSE_NUMBER_OVERFLOW, start);
-        }
-        p++;
-    } while (p < end && is_digit(*p));
-
-    if (p < end && is_word(*p))
+    while (IS(*p, C_DIGIT)) {
+        n = n * 10 + (unsigned int)(*p++ - '0');
+        if (n > UINT_MAX)
+            return fail_overflow(ps, p, start, elem);
+    }
+    if (IS(*p, C_WORD))
         return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, elem);
     if (n >= ps->nr_nodes)
         return fail(ps, NODEAFF_PARSE_NODE_OUT_OF_RANGE, start);
@@ -105,153 +122,154 @@ static int parse_number(struct parser *ps, const char **pp, const char *end,
     return 0;
 }
 
-/*
- * Parses one element at *pp (blanks already skipped, not at end, not at a
- * comma) and applies it to the scratch map.
- */
-static int parse_element(struct parser *ps, const char **pp, const char *end)
+/* An element that is a word: "all" or an error. */
+static int parse_word(struct parser *ps, const char **pp, const char *elem,
+                      int exclude)
 {
-    const char *p = *pp, *elem = p, *wend;
-    unsigned int lo, hi;
-    int exclude = 0, r;
+    const char *p = *pp, *wend = word_end(p);
 
-    if (*p == '^') {
-        exclude = 1;
-        p++;
-    }
-    if (p < end && is_digit(*p)) {
-        r = parse_number(ps, &p, end, elem, &lo);
-        if (r < 0)
-            return r;
-        hi = lo;
-        if (p < end && *p == '-') {
-            const char *second = ++p;
-
-            if (p >= end || !is_digit(*p))
-                return fail(ps, NODEAFF_PARSE_EXPECTED_NUMBER, p);
-            r = parse_number(ps, &p, end, elem, &hi);
-            if (r < 0)
-                return r;
-            if (hi < lo)
-                return fail(ps, NODEAFF_PARSE_REVERSED_RANGE, second);
-        }
+    if (wend - p == 3 && memcmp(p, "all", 3) == 0) {
         if (exclude)
-            nodemap_words_clear_range(ps->words, lo, hi);
-        else
-            nodemap_words_set_range(ps->words, lo, hi);
-        *pp = p;
+            return fail(ps, NODEAFF_PARSE_EXCLUDE_ALL, elem);
+        nodemap_words_set_range(ps->words, 0, ps->nr_nodes - 1);
+        *pp = wend;
         return 0;
     }
-    if (p < end && is_word(*p)) {
-        wend = word_end(p, end);
-        if (word_is(p, wend, "all", 3)) {
-            if (exclude)
-                return fail(ps, NODEAFF_PARSE_EXCLUDE_ALL, elem);
-            nodemap_words_set_range(ps->words, 0, ps->nr_nodes - 1);
-            *pp = wend;
-            return 0;
-        }
-        return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, p);
-    }
-    return fail(ps, NODEAFF_PARSE_EXPECTED_NUMBER, p);
+    return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, p);
 }
 
 /*
- * elements := element { "," element }, blanks around each, up to end (the
- * end of the text or a string's closing quote).  At least one element.
+ * elements := element { "," element }, blanks around each, up to the
+ * terminator term.  At least one element.  Returns the position of the
+ * terminator in *ret_end.
  */
-static int parse_elements(struct parser *ps, const char *p, const char *end)
+HOT int parse_elements(struct parser *ps, const char *p, char term,
+                       const char **ret_end)
 {
-    const char *comma = NULL;
-    int r;
+    const char *comma = NULL, *elem;
+    unsigned int lo, hi;
+    int exclude, r;
 
     for (;;) {
-        p = skip_blanks(p, end);
-        if (p >= end)
-            return fail(ps, NODEAFF_PARSE_EMPTY_ELEMENT, comma ? comma : p);
-        if (*p == ',')
-            return fail(ps, NODEAFF_PARSE_EMPTY_ELEMENT, p);
-        r = parse_element(ps, &p, end);
-        if (r < 0)
-            return r;
-        p = skip_blanks(p, end);
-        if (p >= end)
+        p = skip_blanks(p);
+        elem = p;
+        exclude = 0;
+        if (*p == '^') {
+            exclude = 1;
+            p++;
+        }
+        if (IS(*p, C_DIGIT)) {
+            r = parse_number(ps, &p, elem, &lo);
+            if (r < 0)
+                return r;
+            if (*p == '-') {
+                const char *second = ++p;
+
+                if (!IS(*p, C_DIGIT))
+                    return fail(ps, NODEAFF_PARSE_EXPECTED_NUMBER, p);
+                r = parse_number(ps, &p, elem, &hi);
+                if (r < 0)
+                    return r;
+                if (hi < lo)
+                    return fail(ps, NODEAFF_PARSE_REVERSED_RANGE, second);
+                if (exclude)
+                    nodemap_words_clear_range(ps->words, lo, hi);
+                else
+                    nodemap_words_set_range(ps->words, lo, hi);
+            } else if (exclude) {
+                ps->words[lo / NODEMAP_WORD_BITS] &= ~(UINT64_C(1) << (lo % NODEMAP_WORD_BITS));
+            } else {
+                ps->words[lo / NODEMAP_WORD_BITS] |= UINT64_C(1) << (lo % NODEMAP_WORD_BITS);
+            }
+        } else if (IS(*p, C_WORD)) {
+            r = parse_word(ps, &p, elem, exclude);
+            if (r < 0)
+                return r;
+        } else if (!exclude && (*p == ',' || *p == term)) {
+            /* The comma that ends or follows the missing element. */
+            return fail(ps, NODEAFF_PARSE_EMPTY_ELEMENT,
+                        *p == ',' || !comma ? p : comma);
+        } else {
+            return fail(ps, NODEAFF_PARSE_EXPECTED_NUMBER, p);
+        }
+
+        p = skip_blanks(p);
+        if (*p == ',') {
+            comma = p++;
+            continue;
+        }
+        if (*p == term) {
+            *ret_end = p;
             return 0;
-        if (*p != ',')
-            return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
-        comma = p++;
+        }
+        return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
     }
 }
 
-/* list := "[" [ item { "," item } ] "]"; p is just past the '['. */
-static int parse_list(struct parser *ps, const char *open, const char *end)
+/* list := "[" [ item { "," item } ] "]"; open points at the '['. */
+static int parse_list(struct parser *ps, const char *open)
 {
-    const char *p = skip_blanks(open + 1, end), *comma = NULL;
+    const char *p = skip_blanks(open + 1), *comma = NULL, *close;
     unsigned int n;
     int r;
 
-    if (p < end && *p == ']')
+    if (*p == ']')
         goto closed;
     for (;;) {
-        p = skip_blanks(p, end);
-        if (p >= end)
-            return fail(ps, NODEAFF_PARSE_UNTERMINATED_LIST, open);
-        if (*p == ',' || *p == ']')
-            return fail(ps, NODEAFF_PARSE_EMPTY_ELEMENT, *p == ',' ? p : comma);
+        p = skip_blanks(p);
         if (*p == '"') {
-            const char *close = memchr(p + 1, '"', (size_t)(end - p - 1));
-
-            if (!close)
+            if (!strchr(p + 1, '"'))
                 return fail(ps, NODEAFF_PARSE_UNTERMINATED_STRING, p);
-            r = parse_elements(ps, p + 1, close);
+            r = parse_elements(ps, p + 1, '"', &close);
             if (r < 0)
                 return r;
             p = close + 1;
-        } else if (is_digit(*p)) {
-            r = parse_number(ps, &p, end, p, &n);
+        } else if (IS(*p, C_DIGIT)) {
+            r = parse_number(ps, &p, p, &n);
             if (r < 0)
                 return r;
             ps->words[n / NODEMAP_WORD_BITS] |= UINT64_C(1) << (n % NODEMAP_WORD_BITS);
-        } else if (is_word(*p)) {
+        } else if (*p == ',' || *p == ']') {
+            return fail(ps, NODEAFF_PARSE_EMPTY_ELEMENT, *p == ',' ? p : comma);
+        } else if (*p == '\0') {
+            return fail(ps, NODEAFF_PARSE_UNTERMINATED_LIST, open);
+        } else if (IS(*p, C_WORD)) {
             return fail(ps, NODEAFF_PARSE_UNKNOWN_WORD, p);
         } else {
             return fail(ps, NODEAFF_PARSE_EXPECTED_NUMBER, p);
         }
-        p = skip_blanks(p, end);
-        if (p >= end)
-            return fail(ps, NODEAFF_PARSE_UNTERMINATED_LIST, open);
+        p = skip_blanks(p);
         if (*p == ']')
             break;
+        if (*p == '\0')
+            return fail(ps, NODEAFF_PARSE_UNTERMINATED_LIST, open);
         if (*p != ',')
             return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
         comma = p++;
     }
 closed:
-    p = skip_blanks(p + 1, end);
-    if (p < end)
+    p = skip_blanks(p + 1);
+    if (*p != '\0')
         return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
     return 0;
 }
 
-static int parse_nodeset(struct parser *ps, const char *p, const char *end)
+HOT int parse_nodeset(struct parser *ps, const char *p)
 {
-    const char *wend, *after;
+    const char *end;
 
-    p = skip_blanks(p, end);
-    if (p >= end)
+    p = skip_blanks(p);
+    if (*p == '\0')
         return 0;                       /* "" and blanks: the empty set */
     if (*p == '[')
-        return parse_list(ps, p, end);
-    if (*p == 'n') {
-        wend = word_end(p, end);
-        if (word_is(p, wend, "none", 4)) {
-            after = skip_blanks(wend, end);
-            if (after < end)
-                return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, after);
-            return 0;
-        }
+        return parse_list(ps, p);
+    if (p[0] == 'n' && p[1] == 'o' && p[2] == 'n' && p[3] == 'e' && !IS(p[4], C_WORD)) {
+        p = skip_blanks(p + 4);
+        if (*p != '\0')
+            return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
+        return 0;
     }
-    return parse_elements(ps, p, end);
+    return parse_elements(ps, p, '\0', &end);
 }
 
 NODEAFF_EXPORT int nodeaff_nodemap_parse(struct nodeaff_nodemap *map,
@@ -267,15 +285,15 @@ NODEAFF_EXPORT int nodeaff_nodemap_parse(struct nodeaff_nodemap *map,
     if (!map || !text)
         return -EINVAL;
 
-    ps.text = text;
-    ps.nr_nodes = map->nr_nodes;
     ps.words = scratch;
-    ps.nr_words = map->nr_words;
-    ps.reason = NODEAFF_PARSE_OK;
-    ps.where = text;
-    memset(scratch, 0, map->nr_words * sizeof(scratch[0]));
+    ps.nr_nodes = map->nr_nodes;
+    /* Most maps are one word (64 nodes): no library call for those. */
+    if (map->nr_words == 1)
+        scratch[0] = 0;
+    else
+        memset(scratch, 0, map->nr_words * sizeof(scratch[0]));
 
-    r = parse_nodeset(&ps, text, text + strlen(text));
+    r = parse_nodeset(&ps, text);
     if (r < 0) {
         if (ret_reason)
             *ret_reason = ps.reason;
@@ -283,7 +301,10 @@ NODEAFF_EXPORT int nodeaff_nodemap_parse(struct nodeaff_nodemap *map,
             *ret_column = (unsigned int)(ps.where - text) + 1;
         return r;
     }
-    memcpy(map->words, scratch, map->nr_words * sizeof(scratch[0]));
+    if (map->nr_words == 1)
+        map->words[0] = scratch[0];
+    else
+        memcpy(map->words, scratch, map->nr_words * sizeof(scratch[0]));
     return 0;
 }
 
