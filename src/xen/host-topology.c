@@ -124,6 +124,11 @@ static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
     return count_vcpus(h, s);
 }
 
+static int online(const struct host_snapshot *s, unsigned int node)
+{
+    return s->mem[node].memsize != XEN_INVALID_MEM_SZ;
+}
+
 static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
 {
     unsigned int a, b, c;
@@ -132,7 +137,7 @@ static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
     int ret;
 
     for (a = 0; a < s->nr_nodes; a++) {
-        if (s->mem[a].memsize == XEN_INVALID_MEM_SZ) {
+        if (!online(s, a)) {
             ret = nodeaff_topology_set_node_online(t, a, 0);
             if (ret < 0)
                 return ret;
@@ -150,11 +155,13 @@ static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
             return ret;
     }
 
-    /* Unknown distances (offline nodes) keep the topology's default. */
+    /* Unknown distances and those of offline nodes keep the topology's
+     * default. */
     for (a = 0; a < s->nr_nodes; a++)
         for (b = 0; b < s->nr_nodes; b++) {
             d = s->distance[a * s->nr_nodes + b];
-            if (d == XEN_INVALID_NODE_DIST || d < 10 || d > 255 ||
+            if (!online(s, a) || !online(s, b) ||
+                d == XEN_INVALID_NODE_DIST || d < 10 || d > 255 ||
                 (a == b && d != 10))
                 continue;
             ret = nodeaff_topology_set_distance(t, a, b, d);
@@ -164,7 +171,7 @@ static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
 
     for (c = 0; c < s->nr_cpus; c++) {
         if (s->cpus[c].node == XEN_INVALID_NODE_ID ||
-            s->cpus[c].node >= s->nr_nodes)
+            s->cpus[c].node >= s->nr_nodes || !online(s, s->cpus[c].node))
             continue;       /* offline CPU */
         ret = nodeaff_topology_set_cpu_node(t, c, s->cpus[c].node);
         if (ret < 0)
