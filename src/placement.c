@@ -34,11 +34,15 @@
  *    "Fits" below means both conditions.
  *
  * 4. From each seed s a candidate is grown greedily: start with {s}; while
- *    the set does not fit, add the eligible node n outside it with the
- *    smallest key (largest distance between n and any member, sum of the
- *    distances between n and the members, vCPUs on n, -free memory on n,
- *    n).  The distance between a and b is max(d(a,b), d(b,a)), so
- *    asymmetric matrices are handled; an unknown distance counts as 255.
+ *    the set does not fit, add the eligible node n outside it that comes
+ *    first by: the smallest largest distance between n and a member; then
+ *    a node that makes the set fit on its own before one that does not;
+ *    then the smallest sum of distances between n and the members; then,
+ *    if n makes the set fit, the fewest vCPUs on n and the most free
+ *    memory, and if it does not, the most free memory and the fewest vCPUs
+ *    (so the set needs fewer nodes); then the lowest id.  The distance
+ *    between a and b is max(d(a,b), d(b,a)), so asymmetric matrices are
+ *    handled; an unknown distance counts as 255.
  *    Then the set is trimmed: members other than s, taken in increasing
  *    order of free memory (ties: more vCPUs first, then higher id first),
  *    are dropped while the set still fits without them.  Dropping a node
@@ -108,6 +112,11 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+static int fits(uint64_t free, uint64_t cpus, uint64_t need, uint64_t cpu_need)
+{
+    return free >= need && cpus >= cpu_need;
+}
+
 /* The symmetric distance used for closeness; unknown is as far as can be. */
 static unsigned int pair_distance(const struct nodeaff_topology *t,
                                   unsigned int a, unsigned int b)
@@ -122,15 +131,26 @@ static unsigned int pair_distance(const struct nodeaff_topology *t,
     return ab > ba ? ab : ba;
 }
 
-/* Is node a a better node to add than node b?  (step 4's key) */
-static int grow_better(const struct grower *g, unsigned int a, unsigned int b)
+/*
+ * Is node a a better node to add than node b?  (step 4's key)  need and
+ * cpu_need say whether a node would complete the set on its own.
+ */
+static int grow_better(const struct grower *g, unsigned int a, unsigned int b,
+                       uint64_t need, uint64_t cpu_need)
 {
     const struct topology_node *na = &g->t->nodes[a], *nb = &g->t->nodes[b];
+    int done_a, done_b;
 
     if (g->maxd[a] != g->maxd[b])
         return g->maxd[a] < g->maxd[b];
+    done_a = fits(sat_add(g->free, na->free), g->cpus + na->cpus, need, cpu_need);
+    done_b = fits(sat_add(g->free, nb->free), g->cpus + nb->cpus, need, cpu_need);
+    if (done_a != done_b)
+        return done_a;
     if (g->sumd[a] != g->sumd[b])
         return g->sumd[a] < g->sumd[b];
+    if (!done_a && na->free != nb->free)
+        return na->free > nb->free;
     if (na->vcpus != nb->vcpus)
         return na->vcpus < nb->vcpus;
     if (na->free != nb->free)
@@ -157,11 +177,6 @@ static void grow_add(struct grower *g, unsigned int node)
             g->maxd[n] = (uint16_t)d;
         g->sumd[n] += d;
     }
-}
-
-static int fits(uint64_t free, uint64_t cpus, uint64_t need, uint64_t cpu_need)
-{
-    return free >= need && cpus >= cpu_need;
 }
 
 /* Trim order (step 4): smaller free first, then more vCPUs, then higher id.
@@ -201,7 +216,8 @@ static int grow(struct grower *g, unsigned int seed, uint64_t need,
         for (n = 0; n < t->nr_nodes; n++) {
             if (!g->eligible[n] || g->in_set[n])
                 continue;
-            if (best < 0 || grow_better(g, n, (unsigned int)best))
+            if (best < 0 ||
+                grow_better(g, n, (unsigned int)best, need, cpu_need))
                 best = (int)n;
         }
         if (best < 0)

@@ -1,8 +1,12 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # `nodeaff place --topology`: offline what-ifs, output forms, exit codes.
 # usage: test-cli-place.sh NODEAFF TOPOLOGY_DIR
+# NODEAFF_TEST_WRAPPER (e.g. "valgrind --error-exitcode=99 --leak-check=full
+# -q") runs every nodeaff under it; its errors change the exit status, which
+# every check compares.
 set -u
+WRAP=${NODEAFF_TEST_WRAPPER:-}
 NODEAFF=$1
 DIR=$2
 T=$DIR/topologies
@@ -21,7 +25,8 @@ check() {
     name=$1 want_rc=$2 want_out=$3 want_err=$4
     shift 5
     n=$((n + 1))
-    "$NODEAFF" "$@" >"$TMP/out" 2>"$TMP/err"
+    # shellcheck disable=SC2086
+    $WRAP "$NODEAFF" "$@" >"$TMP/out" 2>"$TMP/err"
     rc=$?
     ok=1
     [ "$rc" = "$want_rc" ] || ok=0
@@ -88,7 +93,7 @@ for args in "--json place --memory 100G --vcpus 4" \
             "--json place --memory 400G --vcpus 4 --explain"; do
     n=$((n + 1))
     # shellcheck disable=SC2086
-    if "$NODEAFF" $args --topology "$E" 2>/dev/null | python3 -m json.tool >"$TMP/json"; then
+    if $WRAP "$NODEAFF" $args --topology "$E" 2>/dev/null | python3 -m json.tool >"$TMP/json"; then
         echo "ok $n - json parses: $args"
     else
         echo "not ok $n - json does not parse: $args"
@@ -96,7 +101,8 @@ for args in "--json place --memory 100G --vcpus 4" \
     fi
 done
 n=$((n + 1))
-if "$NODEAFF" --json place --memory 400G --vcpus 4 --explain --topology "$E" 2>/dev/null |
+# shellcheck disable=SC2086
+if $WRAP "$NODEAFF" --json place --memory 400G --vcpus 4 --explain --topology "$E" 2>/dev/null |
    python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["nodes"]==list(range(8)) and d["fits"] is False and len(d["candidates"])==1, d'; then
     echo "ok $n - json fields"
 else
