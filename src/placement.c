@@ -53,7 +53,11 @@
  *    between two members; then fewer vCPUs already placed on the members;
  *    then more free memory; then the lowest node ids (the set holding the
  *    lowest node not in both wins).  Candidate 0 is the placement.  So one
- *    node that fits with headroom wins whenever one exists.
+ *    node that fits with headroom wins whenever one exists.  Because sets
+ *    grow through near nodes before far ones, the result may hold a node
+ *    more than the smallest set that fits, when that set would span larger
+ *    distances (e.g. four nodes of one socket rather than three spread over
+ *    sockets): locality is worth more than one node fewer.
  *
  * Every comparison is on integers and ends on node ids: the same input
  * gives the same output.  Cost: at most N seeds, each grown by at most N
