@@ -237,10 +237,12 @@ int nodeaff_topology_new(unsigned int nr_nodes, unsigned int nr_cpus,
                          struct nodeaff_topology **ret_topology);
 
 /*
- * Reads a topology file (the format is in nodeaff(1) and the README).
+ * Reads a topology file (the format is in nodeaff(1) and the README;
+ * "dom0" and "xen" lines, the QEMU rig's, are accepted and ignored).
  * Returns 0; -EINVAL if an argument is NULL or the file is malformed, then
- * *ret_line (optional) gets the 1-based line number; -errno from opening or
- * reading the file; -ENOMEM.
+ * *ret_line (optional) gets the 1-based line number, or 0 if the file has
+ * no "node" line (*ret_line is written for a malformed file only); -errno
+ * from opening or reading the file; -ENOMEM.
  */
 int nodeaff_topology_from_file(const char *path,
                                struct nodeaff_topology **ret_topology,
@@ -290,7 +292,7 @@ int nodeaff_topology_distance(const struct nodeaff_topology *topology,
 /*
  * The node a CPU belongs to.
  * Returns the node id; -EINVAL; -ERANGE if cpu is not below nr_cpus;
- * -ENOENT if the CPU is offline or on no node.
+ * -ENOENT if the CPU is on no node or its node is offline.
  */
 int nodeaff_topology_cpu_node(const struct nodeaff_topology *topology,
                               unsigned int cpu);
@@ -310,9 +312,11 @@ int nodeaff_topology_node_vcpus(const struct nodeaff_topology *topology,
                                 unsigned int node);
 
 /*
- * Setters for topologies built by hand.  All return 0; -EINVAL if topology
- * is NULL or a value is invalid (free above size, distance below 10 or
- * local distance other than 10); -ERANGE if a node or CPU id is out of range.
+ * Setters for topologies built by hand.  set_cpu_node moves a CPU that
+ * already has a node.  All return 0; -EINVAL if topology is NULL or a value
+ * is invalid (free above size; distance below 10 or above 255, the ACPI
+ * SLIT range, or a local distance other than 10; vcpus above INT32_MAX);
+ * -ERANGE if a node or CPU id is out of range.  Nothing changes on failure.
  */
 int nodeaff_topology_set_node_online(struct nodeaff_topology *topology,
                                      unsigned int node, int online);
@@ -439,22 +443,31 @@ int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
  * Automatic placement
  *
  * Picks the node set for a new domain from a topology (see nodeaff(3) for
- * the full algorithm): a single node that fits the memory with headroom if
- * one exists; otherwise the smallest set of nodes close to each other by the
- * distance matrix whose free memory fits.  Ties go to the set with the
- * fewest vCPUs already placed, then the most free memory, then the lowest
- * node ids, so the result is deterministic.  Cost is polynomial in the node
- * count (no enumeration of combinations).
+ * the full algorithm): a single node that fits the memory with headroom
+ * (max(memory / 8, 64 MiB)) if one exists; otherwise the smallest set of
+ * nodes close to each other by the distance matrix whose free memory fits.
+ * Ties go to the set with the fewest vCPUs already placed, then the most
+ * free memory, then the lowest node ids, so the result is deterministic.
+ * Offline nodes and nodes without free memory are never used; a node
+ * without CPUs may join a set for its memory but never forms one alone; a
+ * set needs min(vcpus, the host's CPUs) CPUs.  Every node set grown from
+ * each node with CPUs is a candidate: cost is O(N^3) for N nodes at worst
+ * (no enumeration of combinations; about 0.1 ms at 64 nodes).
  * ------------------------------------------------------------------------ */
 
 struct nodeaff_placement;
 
 /*
  * Places a domain of memory_bytes and vcpus on topology.  flags may hold
- * NODEAFF_STRICT: the set must then hold all the memory.
+ * NODEAFF_STRICT: the set must then hold all the memory.  Without it
+ * (preferred affinity, where Xen may spill) a host whose free memory is
+ * short gets every node with free memory, and candidate 0's free memory
+ * is then below memory_bytes: check it to warn.  Thread-safe; topology is
+ * only read.
  * Returns 0; -EINVAL if topology or ret_placement is NULL, memory_bytes or
- * vcpus is 0, or flags has unknown bits; -ENOSPC if no set of nodes has
- * enough free memory; -ENOMEM.
+ * vcpus is 0, or flags has unknown bits; -ENOSPC if no online node has free
+ * memory, or with NODEAFF_STRICT if all of them together have less than
+ * memory_bytes free; -ENOMEM.
  */
 int nodeaff_place(const struct nodeaff_topology *topology,
                   uint64_t memory_bytes, unsigned int vcpus,
@@ -471,10 +484,11 @@ nodeaff_placement_nodes(const struct nodeaff_placement *placement);
 int nodeaff_placement_nr_candidates(const struct nodeaff_placement *placement);
 
 /*
- * Describes candidate index (0 is the winner): its nodes (owned by
- * placement), their free memory, the largest distance between them, the
- * vCPUs already on them, and a sentence saying why it won or lost (static
- * or owned by placement).  Every out-param is optional.
+ * Describes candidate index (0 is the winner; candidates are ranked): its
+ * nodes (owned by placement), their free memory, the largest distance
+ * between them (both directions counted; an unknown distance as 255), the
+ * vCPUs already on them, and an English sentence saying why it won or lost
+ * against the winner (owned by placement).  Every out-param is optional.
  * Returns 0; -EINVAL if placement is NULL; -ERANGE if index is too big.
  */
 int nodeaff_placement_candidate(const struct nodeaff_placement *placement,
