@@ -1,0 +1,429 @@
+/* Toolstack-side helpers for the in-guest tests (see rig-guest.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rig-guest.h"
+#include "tap.h"
+
+#define CHUNK 2048
+
+xc_interface *rig_xc_open(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+
+    if (!xch)
+        tap_bail("xc_interface_open: %s", strerror(errno));
+    return xch;
+}
+
+int rig_domain_create(xc_interface *xch)
+{
+    struct xen_domctl_createdomain cfg;
+    uint32_t domid = 0;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.max_vcpus = 1;
+    cfg.max_evtchn_port = 1023;
+    cfg.max_grant_frames = 1;
+    cfg.max_maptrack_frames = 0;
+    cfg.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    if (xc_domain_create(xch, &domid, &cfg))
+        return -errno;
+    /* vCPUs make the automatic node affinity follow the cpupool. */
+    if (xc_domain_max_vcpus(xch, domid, 1) ||
+        xc_domain_setmaxmem(xch, domid, ~0ULL >> 12)) {
+        int e = -errno;
+
+        xc_domain_destroy(xch, domid);
+        return e;
+    }
+    return (int)domid;
+}
+
+int rig_domain_destroy(xc_interface *xch, uint32_t domid)
+{
+    return xc_domain_destroy(xch, domid) ? -errno : 0;
+}
+
+int rig_populate(xc_interface *xch, uint32_t domid, uint64_t nr,
+                 uint64_t *ret_done)
+{
+    static xen_pfn_t next_gpfn = 0x1000;
+    xen_pfn_t *pfns = malloc(CHUNK * sizeof(*pfns));
+    uint64_t done = 0;
+    int err = 0;
+
+    if (!pfns)
+        return -ENOMEM;
+    while (done < nr) {
+        unsigned long n = nr - done < CHUNK ? (unsigned long)(nr - done) : CHUNK;
+        int r;
+
+        for (unsigned long i = 0; i < n; i++)
+            pfns[i] = next_gpfn++;
+        errno = 0;
+        r = xc_domain_populate_physmap(xch, domid, n, 0, 0, pfns);
+        if (r > 0)
+            done += (uint64_t)r;
+        if (r == (int)n)
+            continue;
+        /* Partial or failed: one more page tells why. */
+        pfns[0] = next_gpfn++;
+        errno = 0;
+        r = xc_domain_populate_physmap(xch, domid, 1, 0, 0, pfns);
+        if (r == 1) {
+            done++;
+            continue;
+        }
+        err = errno ? -errno : -ENOMEM;
+        break;
+    }
+    free(pfns);
+    *ret_done = done;
+    return err;
+}
+
+int64_t rig_domain_tot_pages(xc_interface *xch, uint32_t domid)
+{
+    xc_domaininfo_t info;
+
+    if (xc_domain_getinfolist(xch, domid, 1, &info) != 1)
+        return -errno ? -errno : -ESRCH;
+    if (info.domain != domid)
+        return -ESRCH;
+    return (int64_t)info.tot_pages;
+}
+
+int rig_numainfo(xc_interface *xch, uint64_t *ret_free, uint64_t *ret_size,
+                 unsigned int *ret_nr)
+{
+    xc_meminfo_t mi[RIG_MAX_NODES];
+    unsigned int nr = RIG_MAX_NODES;
+
+    if (xc_numainfo(xch, &nr, mi, NULL))
+        return -errno;
+    for (unsigned int i = 0; i < nr; i++) {
+        if (ret_free)
+            ret_free[i] = mi[i].memfree == XEN_INVALID_MEM_SZ ? UINT64_MAX
+                                                              : mi[i].memfree >> 12;
+        if (ret_size)
+            ret_size[i] = mi[i].memsize == XEN_INVALID_MEM_SZ ? UINT64_MAX
+                                                              : mi[i].memsize >> 12;
+    }
+    *ret_nr = nr;
+    return 0;
+}
+
+int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
+                         unsigned int nr, uint64_t *ret_diff)
+{
+    uint64_t now[RIG_MAX_NODES], missing = 0;
+    unsigned int n = 0;
+
+    /* Pages still missing count; pages above the baseline do not: they are
+     * earlier domains' last pages that Xen freed late (through RCU), seen
+     * on an idle host as a few pages of node 0. */
+    for (int tries = 0; tries < 30; tries++) {
+        int r = rig_numainfo(xch, now, NULL, &n);
+
+        if (r)
+            return r;
+        missing = 0;
+        for (unsigned int i = 0; i < nr && i < n; i++)
+            if (base[i] != UINT64_MAX && now[i] < base[i])
+                missing += base[i] - now[i];
+        if (!missing)
+            break;
+        usleep(100000);
+    }
+    for (unsigned int i = 0; i < nr && i < n; i++)
+        if (base[i] != UINT64_MAX && now[i] != base[i])
+            tap_diag("node %u: %llu free pages, baseline %llu", i,
+                     (unsigned long long)now[i], (unsigned long long)base[i]);
+    *ret_diff = missing;
+    return 0;
+}
+
+int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
+                       unsigned int nr)
+{
+    unsigned int size = 4u << 20;
+    char *buf = malloc(size + 1), *p, *last = NULL, hdr[64];
+    int found = -ENOENT;
+
+    if (!buf)
+        return -ENOMEM;
+    if (xc_send_debug_keys(xch, "u")) {
+        int e = -errno;
+
+        free(buf);
+        return e;
+    }
+    if (xc_readconsolering(xch, buf, &size, 0, 0, NULL)) {
+        int e = -errno;
+
+        free(buf);
+        return e;
+    }
+    buf[size] = '\0';
+    /* The dump just triggered is the last one in the ring. */
+    for (p = buf; (p = strstr(p, "'u' pressed")); p++)
+        last = p;
+    if (!last) {
+        free(buf);
+        return -ENOENT;
+    }
+    for (unsigned int i = 0; i < nr; i++)
+        ret_pages[i] = 0;
+    snprintf(hdr, sizeof(hdr), "Domain %u (total:", domid);
+    p = strstr(last, hdr);
+    if (p) {
+        found = 0;
+        p = strchr(p, '\n');
+        while (p) {
+            unsigned int node;
+            unsigned long long count;
+            char *line = p + 1, *q;
+
+            p = strchr(line, '\n');
+            if (p)
+                *p = '\0';     /* confine the searches to this line */
+            q = strstr(line, "Node ");
+            if (!q || strstr(line, "Domain") ||
+                sscanf(q, "Node %u: %llu", &node, &count) != 2)
+                break;
+            if (node < nr)
+                ret_pages[node] = count;
+            found++;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+struct nodeaff_nodemap *rig_nodemap(unsigned int size, unsigned int count,
+                                    const unsigned int *nodes)
+{
+    struct nodeaff_nodemap *m = NULL;
+
+    if (nodeaff_nodemap_new(size, &m))
+        return NULL;
+    for (unsigned int i = 0; i < count; i++) {
+        if (nodeaff_nodemap_set(m, nodes[i])) {
+            nodeaff_nodemap_free(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+const char *rig_fmt(const struct nodeaff_nodemap *map)
+{
+    static char buf[4][256];
+    static int which;
+    char *b = buf[which++ % 4];
+
+    if (!map)
+        return "(null)";
+    if (nodeaff_nodemap_format(map, NODEAFF_FORMAT_LIST, b, 256) < 0)
+        snprintf(b, 256, "(unformattable)");
+    return b;
+}
+
+int rig_usage(struct nodeaff_handle *h, uint32_t domid, uint64_t *ret_pages,
+              unsigned int nr)
+{
+    return nodeaff_domain_get_usage(h, domid, ret_pages, nr);
+}
+
+void rig_env_open(struct rig_env *env, int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : "/rig/topology.topo";
+    unsigned int line = 0, next = 0;
+    int r, nn, nc;
+
+    memset(env, 0, sizeof(*env));
+    env->xch = rig_xc_open();
+    r = nodeaff_open(0, &env->h);
+    if (r < 0)
+        tap_bail("nodeaff_open: %s", strerror(-r));
+    env->features = nodeaff_features(env->h);
+    env->series = env->features >= 0 && (env->features & NODEAFF_FEATURE_STRICT);
+    r = nodeaff_topology_from_file(path, &env->file, &line);
+    if (r < 0)
+        tap_bail("nodeaff_topology_from_file(%s): %s (line %u)", path, strerror(-r), line);
+    r = nodeaff_topology_from_host(env->h, &env->host);
+    if (r < 0)
+        tap_bail("nodeaff_topology_from_host: %s", strerror(-r));
+    nn = nodeaff_topology_nr_nodes(env->file);
+    nc = nodeaff_topology_nr_cpus(env->file);
+    if (nn <= 0 || nn > RIG_MAX_NODES || nc < 0)
+        tap_bail("topology file has %d nodes, %d cpus", nn, nc);
+    env->nr_nodes = (unsigned int)nn;
+    env->nr_cpus = (unsigned int)nc;
+
+    /* SRAT order as QEMU writes it: CPU entries by CPU id, then memory
+     * ranges in address order, which is node order. */
+    for (unsigned int p = 0; p < env->nr_nodes; p++)
+        env->xen_of[p] = UINT32_MAX;
+    for (unsigned int c = 0; c < env->nr_cpus; c++) {
+        int p = nodeaff_topology_cpu_node(env->file, c);
+
+        if (p >= 0 && env->xen_of[p] == UINT32_MAX)
+            env->xen_of[p] = next++;
+    }
+    for (unsigned int p = 0; p < env->nr_nodes; p++) {
+        uint64_t size = 0;
+
+        nodeaff_topology_node_memory(env->file, p, &size, NULL);
+        if (size && env->xen_of[p] == UINT32_MAX)
+            env->xen_of[p] = next++;
+    }
+    for (unsigned int p = 0; p < env->nr_nodes; p++) {
+        uint64_t size = 0;
+        unsigned int x = env->xen_of[p];
+
+        if (x == UINT32_MAX)
+            tap_bail("file node %u has neither memory nor CPUs", p);
+        env->file_of[x] = p;
+        nodeaff_topology_node_memory(env->file, p, &size, NULL);
+        env->mem_bytes[x] = size;
+        env->first_cpu_of[x] = UINT32_MAX;
+    }
+    for (unsigned int c = 0; c < env->nr_cpus; c++) {
+        int p = nodeaff_topology_cpu_node(env->file, c);
+
+        if (p < 0)
+            continue;
+        if (!env->ncpus_of[env->xen_of[p]]++)
+            env->first_cpu_of[env->xen_of[p]] = c;
+    }
+    tap_diag("features 0x%x (%s), %u nodes, %u cpus", (unsigned int)env->features,
+             env->series ? "carried series" : "upstream only", env->nr_nodes,
+             env->nr_cpus);
+}
+
+void rig_env_close(struct rig_env *env)
+{
+    nodeaff_topology_free(env->file);
+    nodeaff_topology_free(env->host);
+    nodeaff_close(env->h);
+    xc_interface_close(env->xch);
+}
+
+unsigned int rig_mem_nodes(const struct rig_env *env, unsigned int *ret_nodes)
+{
+    unsigned int n = 0;
+
+    for (unsigned int x = 0; x < env->nr_nodes; x++)
+        if (env->mem_bytes[x])
+            ret_nodes[n++] = x;
+    return n;
+}
+
+uint64_t rig_free_pages(const struct rig_env *env, unsigned int node)
+{
+    uint64_t f[RIG_MAX_NODES];
+    unsigned int n = 0;
+
+    if (rig_numainfo(env->xch, f, NULL, &n) || node >= n || f[node] == UINT64_MAX)
+        return 0;
+    return f[node];
+}
+
+int rig_read_pages(const struct rig_env *env, uint32_t domid,
+                   struct rig_pages *ret)
+{
+    memset(ret, 0, sizeof(*ret));
+    ret->usage_rc = nodeaff_domain_get_usage(env->h, domid, ret->usage,
+                                             RIG_MAX_NODES);
+    ret->key_rc = rig_debugkey_usage(env->xch, domid, ret->key, RIG_MAX_NODES);
+    ret->tot = rig_domain_tot_pages(env->xch, domid);
+    return ret->key_rc < 0 ? ret->key_rc : 0;
+}
+
+uint64_t rig_sum(const uint64_t *v, unsigned int nr,
+                 const struct nodeaff_nodemap *set, int inside)
+{
+    uint64_t s = 0;
+
+    for (unsigned int i = 0; i < nr; i++) {
+        int in = set ? nodeaff_nodemap_test(set, i) == 1 : 1;
+
+        if (in == !!inside && v[i] != UINT64_MAX)
+            s += v[i];
+    }
+    return s;
+}
+
+void rig_free_now(const struct rig_env *env, uint64_t *ret_free)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < RIG_MAX_NODES; i++)
+        ret_free[i] = UINT64_MAX;
+    rig_numainfo(env->xch, ret_free, NULL, &n);
+}
+
+const char *rig_fmt_pages(const uint64_t *v, unsigned int nr)
+{
+    static char buf[2][512];
+    static int which;
+    char *b = buf[which++ % 2];
+    size_t len = 0;
+
+    b[0] = '\0';
+    for (unsigned int i = 0; i < nr && len < 400; i++) {
+        if (nr > 8 && !v[i])
+            continue;               /* big hosts: only the nodes in use */
+        len += (size_t)snprintf(b + len, 512 - len, "%sn%u=%llu", len ? " " : "",
+                                i, (unsigned long long)v[i]);
+    }
+    if (!len)
+        snprintf(b, 512, "(none)");
+    return b;
+}
+
+unsigned int rig_node_sets(const struct rig_env *env,
+                           struct nodeaff_nodemap **ret_sets, unsigned int max)
+{
+    unsigned int mem[RIG_MAX_NODES], nm = rig_mem_nodes(env, mem), n = 0;
+    unsigned int pick[4], np = 0;
+
+    /* Singles: the first three memory nodes and the last. */
+    for (unsigned int i = 0; i < nm && np < 3; i++)
+        pick[np++] = mem[i];
+    if (nm > 3)
+        pick[np++] = mem[nm - 1];
+    for (unsigned int i = 0; i < np && n < max; i++)
+        ret_sets[n++] = rig_nodemap(env->nr_nodes, 1, &pick[i]);
+    /* Pairs: neighbours, and the first with the last. */
+    if (nm >= 2 && n < max) {
+        unsigned int p[2] = { mem[0], mem[1] };
+        ret_sets[n++] = rig_nodemap(env->nr_nodes, 2, p);
+    }
+    if (nm >= 3 && n < max) {
+        unsigned int p[2] = { mem[1], mem[nm - 1] };
+        ret_sets[n++] = rig_nodemap(env->nr_nodes, 2, p);
+    }
+    if (nm >= 3 && n < max)
+        ret_sets[n++] = rig_nodemap(env->nr_nodes, nm, mem);
+    return n;
+}
+
+void rig_free_settled(const struct rig_env *env, uint64_t *ret_free)
+{
+    uint64_t prev[RIG_MAX_NODES];
+
+    rig_free_now(env, prev);
+    for (int tries = 0; tries < 20; tries++) {
+        usleep(150000);
+        rig_free_now(env, ret_free);
+        if (!memcmp(prev, ret_free, sizeof(prev)))
+            return;
+        memcpy(prev, ret_free, sizeof(prev));
+    }
+}
