@@ -87,6 +87,11 @@ check "file without nodes" 2 '^$' "no 'node' line" -- \
 check "missing file" 2 '^$' 'cannot read .*No such file' -- \
     place --memory 1G --vcpus 1 --topology "$TMP/none.topo"
 
+if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
+    check "no --topology and no hypervisor: exit 1 with a hint" 1 '^$' \
+        'cannot open the hypervisor' -- place --memory 1G --vcpus 1
+fi
+
 # JSON: must parse, with and without --explain, as global or local option.
 for args in "--json place --memory 100G --vcpus 4" \
             "place --memory 100G --vcpus 4 --json --explain" \
