@@ -140,13 +140,14 @@ static int parse_word(struct parser *ps, const char **pp, const char *elem,
 
 /*
  * elements := element { "," element }, blanks around each, up to the
- * terminator term.  At least one element.  Returns the position of the
- * terminator in *ret_end.
+ * terminator term.  At least one element.  comma is the comma before p
+ * when the caller has read earlier elements, else NULL.  Returns the
+ * position of the terminator in *ret_end.
  */
 HOT int parse_elements(struct parser *ps, const char *p, char term,
-                       const char **ret_end)
+                       const char *comma, const char **ret_end)
 {
-    const char *comma = NULL, *elem;
+    const char *elem;
     unsigned int lo, hi;
     int exclude, r;
 
@@ -220,7 +221,7 @@ static int parse_list(struct parser *ps, const char *open)
         if (*p == '"') {
             if (!strchr(p + 1, '"'))
                 return fail(ps, NODEAFF_PARSE_UNTERMINATED_STRING, p);
-            r = parse_elements(ps, p + 1, '"', &close);
+            r = parse_elements(ps, p + 1, '"', NULL, &close);
             if (r < 0)
                 return r;
             p = close + 1;
@@ -269,7 +270,45 @@ HOT int parse_nodeset(struct parser *ps, const char *p)
             return fail(ps, NODEAFF_PARSE_TRAILING_GARBAGE, p);
         return 0;
     }
-    return parse_elements(ps, p, '\0', &end);
+    return parse_elements(ps, p, '\0', NULL, &end);
+}
+
+/*
+ * The commonest start of a text, a valid "N" or "A-B" element at its very
+ * beginning, read without the general machinery.  Returns the position
+ * after it, or NULL for anything else (including every error, which the
+ * general parser then finds and reports).
+ */
+HOT const char *parse_first(const struct nodeaff_nodemap *map, const char *p,
+                            unsigned int *ret_lo, unsigned int *ret_hi)
+{
+    unsigned int lo = 0, hi;
+
+    if (!IS(*p, C_DIGIT))
+        return NULL;
+    /* Bounding by the map's size (at most 65536) also rules out overflow. */
+    do {
+        lo = lo * 10 + (unsigned int)(*p++ - '0');
+        if (lo >= map->nr_nodes)
+            return NULL;
+    } while (IS(*p, C_DIGIT));
+    hi = lo;
+    if (*p == '-') {
+        p++;
+        if (!IS(*p, C_DIGIT))
+            return NULL;
+        hi = 0;
+        do {
+            hi = hi * 10 + (unsigned int)(*p++ - '0');
+            if (hi >= map->nr_nodes)
+                return NULL;
+        } while (IS(*p, C_DIGIT));
+        if (hi < lo)
+            return NULL;
+    }
+    *ret_lo = lo;
+    *ret_hi = hi;
+    return p;
 }
 
 NODEAFF_EXPORT int nodeaff_nodemap_parse(struct nodeaff_nodemap *map,
@@ -279,21 +318,42 @@ NODEAFF_EXPORT int nodeaff_nodemap_parse(struct nodeaff_nodemap *map,
 {
     uint64_t scratch[NODEMAP_MAX_WORDS];
     struct parser ps;
+    const char *after;
+    unsigned int lo, hi;
     int r;
 
     /* A caller's mistake, not a parse failure: no reason, no column. */
     if (!map || !text)
         return -EINVAL;
-
     ps.words = scratch;
     ps.nr_nodes = map->nr_nodes;
+    after = parse_first(map, text, &lo, &hi);
+
+    /* A lone "N" or "A-B" goes straight into the map. */
+    if (after && *after == '\0') {
+        if (map->nr_words == 1) {
+            map->words[0] = (~UINT64_C(0) << lo) &
+                            (~UINT64_C(0) >> (NODEMAP_WORD_BITS - 1 - hi));
+        } else {
+            memset(map->words, 0, map->nr_words * sizeof(map->words[0]));
+            nodemap_words_set_range(map->words, lo, hi);
+        }
+        return 0;
+    }
+
     /* Most maps are one word (64 nodes): no library call for those. */
     if (map->nr_words == 1)
         scratch[0] = 0;
     else
         memset(scratch, 0, map->nr_words * sizeof(scratch[0]));
 
-    r = parse_nodeset(&ps, text);
+    if (after && *after == ',') {
+        /* "N," or "A-B,": carry on after the first element. */
+        nodemap_words_set_range(scratch, lo, hi);
+        r = parse_elements(&ps, after + 1, '\0', after, &after);
+    } else {
+        r = parse_nodeset(&ps, text);
+    }
     if (r < 0) {
         if (ret_reason)
             *ret_reason = ps.reason;

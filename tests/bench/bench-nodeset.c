@@ -5,8 +5,8 @@
  * side from one run.
  *
  *   bench-nodeset [time]      ns per operation, both libraries
- *   bench-nodeset callgrind   run each section once under callgrind, which
- *                             dumps one profile per section (the wrapper
+ *   bench-nodeset callgrind   under callgrind: one profile dump per
+ *                             library, operation and sample (the wrapper
  *                             run-bench-nodeset turns them into
  *                             instructions per operation)
  */
@@ -105,48 +105,52 @@ static double now_ns(void)
 static volatile size_t sink;
 
 /* Each section is its own function so profiles can name it. */
-__attribute__((noinline)) static void ours_parse(unsigned int reps)
+__attribute__((noinline)) static void ours_parse(unsigned int reps, unsigned int from,
+                                                 unsigned int to)
 {
     unsigned int r, i;
 
     for (r = 0; r < reps; r++)
-        for (i = 0; i < nr_samples; i++)
+        for (i = from; i < to; i++)
             sink += (size_t)nodeaff_nodemap_parse(corpus[i].ours, corpus[i].text, NULL, NULL);
 }
 
-__attribute__((noinline)) static void ours_format(unsigned int reps)
+__attribute__((noinline)) static void ours_format(unsigned int reps, unsigned int from,
+                                                  unsigned int to)
 {
     unsigned int r, i;
 
     for (r = 0; r < reps; r++)
-        for (i = 0; i < nr_samples; i++)
+        for (i = from; i < to; i++)
             sink += (size_t)nodeaff_nodemap_format(corpus[i].ours, NODEAFF_FORMAT_LIST,
                                                    out, sizeof(out));
 }
 
 #ifdef HAVE_HWLOC
-__attribute__((noinline)) static void hwloc_parse(unsigned int reps)
+__attribute__((noinline)) static void hwloc_parse(unsigned int reps, unsigned int from,
+                                                  unsigned int to)
 {
     unsigned int r, i;
 
     for (r = 0; r < reps; r++)
-        for (i = 0; i < nr_samples; i++)
+        for (i = from; i < to; i++)
             sink += (size_t)hwloc_bitmap_list_sscanf(corpus[i].theirs, corpus[i].text);
 }
 
-__attribute__((noinline)) static void hwloc_format(unsigned int reps)
+__attribute__((noinline)) static void hwloc_format(unsigned int reps, unsigned int from,
+                                                   unsigned int to)
 {
     unsigned int r, i;
 
     for (r = 0; r < reps; r++)
-        for (i = 0; i < nr_samples; i++)
+        for (i = from; i < to; i++)
             sink += (size_t)hwloc_bitmap_list_snprintf(out, sizeof(out), corpus[i].theirs);
 }
 #endif
 
 static const struct section {
     const char *name;
-    void (*run)(unsigned int reps);
+    void (*run)(unsigned int reps, unsigned int from, unsigned int to);
 } sections[] = {
     { "ours-parse", ours_parse },
     { "ours-format", ours_format },
@@ -164,7 +168,7 @@ static int check_agreement(void)
     unsigned int i;
     int bad = 0;
 
-    ours_parse(1);
+    ours_parse(1, 0, nr_samples);
     for (i = 0; i < nr_samples; i++) {
         char mine[MAX_TEXT];
 
@@ -191,11 +195,11 @@ static int run_time(void)
            nr_samples);
     /* Best of five rounds: the least disturbed one. */
     for (s = 0; s < NR_SECTIONS; s++) {
-        sections[s].run(reps / 10);     /* warm caches */
+        sections[s].run(reps / 10, 0, nr_samples);     /* warm caches */
         for (round = 0; round < 5; round++) {
             double t0 = now_ns(), t;
 
-            sections[s].run(reps);
+            sections[s].run(reps, 0, nr_samples);
             t = (now_ns() - t0) / ((double)reps * nr_samples);
             if (round == 0 || t < ns[s])
                 ns[s] = t;
@@ -213,22 +217,35 @@ static int run_time(void)
     return 0;
 }
 
+/*
+ * One profile dump per section and sample, named "SECTION SAMPLE"; stdout
+ * says how many operations each dump holds and what each sample is.
+ */
 static int run_callgrind(void)
 {
 #ifdef HAVE_CALLGRIND_H
-    const unsigned int reps = 20;
-    unsigned int s;
+    const unsigned int reps = 100;
+    unsigned int s, i;
+    char name[64];
 
     if (!RUNNING_ON_VALGRIND) {
         fprintf(stderr, "bench-nodeset: callgrind mode needs valgrind --tool=callgrind\n");
         return 2;
     }
+    printf("reps %u\n", reps);
+    for (i = 0; i < nr_samples; i++)
+        printf("sample %u %u %.32s%s\n", i, corpus[i].nr_nodes, corpus[i].text,
+               strlen(corpus[i].text) > 32 ? "..." : "");
     for (s = 0; s < NR_SECTIONS; s++) {
-        sections[s].run(1);             /* first-call costs (PLT, page faults) */
-        CALLGRIND_ZERO_STATS;
-        sections[s].run(reps);
-        CALLGRIND_DUMP_STATS_AT(sections[s].name);
-        printf("%s %u\n", sections[s].name, reps * nr_samples);
+        for (i = 0; i < nr_samples; i++) {
+            /* Outside the measured span: the name, and first-call costs
+             * (lazy binding, page faults). */
+            snprintf(name, sizeof(name), "%s:%u", sections[s].name, i);
+            sections[s].run(1, i, i + 1);
+            CALLGRIND_ZERO_STATS;
+            sections[s].run(reps, i, i + 1);
+            CALLGRIND_DUMP_STATS_AT(name);
+        }
     }
     return 0;
 #else
