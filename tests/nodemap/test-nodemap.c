@@ -254,6 +254,11 @@ static void test_null_args(void **state)
     assert_int_equal(nodeaff_nodemap_format(m, NODEAFF_FORMAT_LIST, NULL, 0), 4);
     assert_int_equal(nodeaff_nodemap_format(m, (enum nodeaff_format)3, buf, sizeof(buf)), -EINVAL);
     assert_int_equal(nodeaff_nodemap_format(m, (enum nodeaff_format)-1, buf, sizeof(buf)), -EINVAL);
+    /* Nothing is written on failure, nor with size 0. */
+    memset(buf, 'Z', sizeof(buf));
+    assert_int_equal(nodeaff_nodemap_format(m, (enum nodeaff_format)3, buf, sizeof(buf)), -EINVAL);
+    assert_int_equal(nodeaff_nodemap_format(m, NODEAFF_FORMAT_HEX, buf, 0), 3);
+    assert_int_equal(buf[0], 'Z');
     assert_non_null(nodeaff_parse_reason_str(-1));
     assert_non_null(nodeaff_parse_reason_str(12345));
     nodeaff_nodemap_free(m);
