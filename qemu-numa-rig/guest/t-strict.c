@@ -58,7 +58,7 @@ static void strict_fill(struct rig_env *env, const struct nodeaff_nodemap *set)
     r = rig_populate(env->xch, (uint32_t)domid, free_s + 4096, &done);
     rig_free_now(env, post);
     for (unsigned int i = 0; i < n; i++)
-        delta[i] = pre[i] == UINT64_MAX ? 0 : pre[i] - post[i];
+        delta[i] = pre[i] == UINT64_MAX || post[i] > pre[i] ? 0 : pre[i] - post[i];
     tap_ok(r == -ENOMEM, "{%s}: asking %llu pages beyond the %llu free gives %d (-ENOMEM)",
            s, 4096ULL, (unsigned long long)free_s, r);
     /* Xen may keep a little of a node for itself: the domain gets nearly

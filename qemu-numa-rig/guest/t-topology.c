@@ -43,10 +43,14 @@ int main(int argc, char **argv)
         if (env.xen_of[p] != p)
             mapped++;
     if (mapped) {
-        tap_diag("Xen numbers nodes in SRAT order; file node -> Xen node:");
-        for (unsigned int p = 0; p < env.nr_nodes; p++)
+        char buf[480];
+        size_t len = 0;
+
+        for (unsigned int p = 0; p < env.nr_nodes && len < sizeof(buf) - 16; p++)
             if (env.xen_of[p] != p)
-                tap_diag("  %u -> %u", p, env.xen_of[p]);
+                len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %u->%u", p,
+                                        env.xen_of[p]);
+        tap_diag("Xen numbers nodes in SRAT order; file node -> Xen node:%s", buf);
     }
 
     n = nodeaff_topology_nr_nodes(env.host);
