@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nodeaff-smoke: a dom0 program that exercises the series' domctls with
+ * raw privcmd hypercalls (no libxenctrl), on dom0 itself, and prints
+ * "PASS ..." / "FAIL ..." lines that smoke/run greps from the serial log.
+ * Needs a 2-node host where dom0 lives on node 0 and node 1 is free.
+ *
+ * Built static against Debian 12's <xen/...> headers plus the header that
+ * xen-patches/extract-public-header prints (compiled with -include).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define __XEN_TOOLS__ 1
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
+#include <xen/memory.h>
+#include <xen/sys/privcmd.h>
+#include "nodeaff-public.h"
+
+static int fd;
+static int failures;
+static uint8_t *arena;        /* locked hypercall buffers */
+
+#define CHECK(cond, ...) do {                                   \
+        if ( cond ) { printf("PASS "); printf(__VA_ARGS__); }   \
+        else { printf("FAIL "); printf(__VA_ARGS__); failures++; } \
+        printf("\n"); fflush(stdout);                           \
+    } while ( 0 )
+
+static long hcall(unsigned long op, unsigned long a1, unsigned long a2)
+{
+    privcmd_hypercall_t h = { .op = op, .arg = { a1, a2 } };
+    long r = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+
+    return r < 0 ? -errno : r;
+}
+
+static struct xen_domctl_nodeaff *nop(uint32_t cmd)
+{
+    struct xen_domctl_nodeaff *n = (void *)arena;
+
+    memset(n, 0, sizeof(struct xen_domctl));
+    n->cmd = cmd;
+    n->interface_version = XEN_DOMCTL_NODEAFF_VERSION;
+    n->domain = 0;
+    return n;
+}
+
+static long run(struct xen_domctl_nodeaff *n)
+{
+    return hcall(__HYPERVISOR_domctl, (unsigned long)n, 0);
+}
+
+static uint8_t *bitmap = NULL;  /* in arena */
+static uint64_t *pages = NULL;  /* in arena */
+
+static long usage(uint64_t *u0, uint64_t *u1, uint64_t *tot)
+{
+    struct xen_domctl_nodeaff *n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    long r;
+
+    n->u.usage.nr_nodes = 64;
+    set_xen_guest_handle(n->u.usage.pages, pages);
+    r = run(n);
+    if ( r == 0 )
+    {
+        *u0 = pages[0];
+        *u1 = n->u.usage.nr_nodes > 1 ? pages[1] : 0;
+        *tot = n->u.usage.tot_pages;
+    }
+    return r;
+}
+
+static long set_aff(uint64_t mask, uint32_t flags)
+{
+    struct xen_domctl_nodeaff *n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+
+    memset(bitmap, 0, 8);
+    memcpy(bitmap, &mask, 8);
+    n->u.affinity.flags = flags;
+    n->u.affinity.nodemap.nr_bits = 64;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    return run(n);
+}
+
+static long get_aff(uint64_t *mask, uint32_t *flags)
+{
+    struct xen_domctl_nodeaff *n = nop(XEN_DOMCTL_nodeaff_get_affinity);
+    long r;
+
+    memset(bitmap, 0xff, 16);
+    n->u.affinity.nodemap.nr_bits = 64;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    r = run(n);
+    if ( r == 0 )
+    {
+        memcpy(mask, bitmap, 8);
+        *flags = n->u.affinity.flags;
+    }
+    return r;
+}
+
+static void debug_key(char k)
+{
+    struct xen_sysctl *s = (void *)arena;
+    char *keys = (char *)arena + 2048;
+
+    memset(s, 0, sizeof(*s));
+    keys[0] = k;
+    s->cmd = XEN_SYSCTL_debug_keys;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    set_xen_guest_handle(s->u.debug_keys.keys, keys);
+    s->u.debug_keys.nr_keys = 1;
+    printf("debug key %c -> %ld\n", k, hcall(__HYPERVISOR_sysctl, (unsigned long)s, 0));
+    fflush(stdout);
+    sleep(1);
+}
+
+/* Grab up to max pages for dom0 in batches; returns pages obtained. */
+static unsigned long grab(xen_pfn_t *mfns, unsigned long max)
+{
+    unsigned long got = 0;
+
+    while ( got < max )
+    {
+        struct xen_memory_reservation *r = (void *)(arena + 3072);
+        unsigned long batch = max - got > 4096 ? 4096 : max - got;
+        long done;
+
+        memset(r, 0, sizeof(*r));
+        set_xen_guest_handle(r->extent_start, mfns + got);
+        r->nr_extents = batch;
+        r->extent_order = 0;
+        r->domid = DOMID_SELF;
+        done = hcall(__HYPERVISOR_memory_op, XENMEM_increase_reservation,
+                     (unsigned long)r);
+        if ( done <= 0 )
+            break;
+        got += done;
+        if ( (unsigned long)done < batch )
+            break;
+    }
+    return got;
+}
+
+static void give_back(xen_pfn_t *mfns, unsigned long n)
+{
+    unsigned long off = 0;
+
+    while ( off < n )
+    {
+        struct xen_memory_reservation *r = (void *)(arena + 3072);
+        unsigned long batch = n - off > 4096 ? 4096 : n - off;
+        long done;
+
+        memset(r, 0, sizeof(*r));
+        set_xen_guest_handle(r->extent_start, mfns + off);
+        r->nr_extents = batch;
+        r->domid = DOMID_SELF;
+        done = hcall(__HYPERVISOR_memory_op, XENMEM_decrease_reservation,
+                     (unsigned long)r);
+        if ( done <= 0 )
+            break;
+        off += done;
+    }
+    CHECK(off == n, "decrease_reservation gave back %lu/%lu pages", off, n);
+}
+
+int main(void)
+{
+    struct xen_domctl_nodeaff *n;
+    uint64_t u0, u1, tot, v0, v1, vtot, mask;
+    uint32_t flags;
+    unsigned long want = 330000, got;
+    xen_pfn_t *mfns;
+    long r;
+
+    fd = open("/dev/xen/privcmd", O_RDWR);
+    if ( fd < 0 )
+    {
+        perror("open /dev/xen/privcmd");
+        return 1;
+    }
+    arena = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+    mfns = mmap(NULL, want * sizeof(*mfns), PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+    if ( arena == MAP_FAILED || mfns == MAP_FAILED )
+    {
+        perror("mmap");
+        return 1;
+    }
+    memset(arena, 0, 1 << 16);
+    bitmap = arena + 4096;
+    pages = (uint64_t *)(arena + 8192);
+
+    /* Usage, and the same moment through debug key 'u'. */
+    r = usage(&u0, &u1, &tot);
+    CHECK(r == 0, "get_usage dom0 -> %ld: node0=%llu node1=%llu tot=%llu", r,
+          (unsigned long long)u0, (unsigned long long)u1,
+          (unsigned long long)tot);
+    printf("USAGE-BEFORE-U d0 node0=%llu node1=%llu tot=%llu\n",
+           (unsigned long long)u0, (unsigned long long)u1,
+           (unsigned long long)tot);
+    debug_key('u');
+    r = usage(&v0, &v1, &vtot);
+    printf("USAGE-AFTER-U d0 node0=%llu node1=%llu tot=%llu\n",
+           (unsigned long long)v0, (unsigned long long)v1,
+           (unsigned long long)vtot);
+
+    /* Error paths. */
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    CHECK((r = run(n)) == -EACCES, "wrong version -> %ld (want -EACCES)", r);
+    n = nop(0x4e4100ffU);
+    CHECK((r = run(n)) == -EOPNOTSUPP, "unknown cmd in range -> %ld (want -EOPNOTSUPP)", r);
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->domain = 4242;
+    CHECK((r = run(n)) == -ESRCH, "unknown domain -> %ld (want -ESRCH)", r);
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->u.usage.pad = 1;
+    CHECK((r = run(n)) == -EINVAL, "usage pad!=0 -> %ld (want -EINVAL)", r);
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->_pad[1] = 1;
+    CHECK((r = run(n)) == -EINVAL, "_pad!=0 -> %ld (want -EINVAL)", r);
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->u.usage.nr_nodes = 1;
+    set_xen_guest_handle(n->u.usage.pages, pages);
+    r = run(n);
+    CHECK(r == -ENOBUFS && n->u.usage.nr_nodes == 2,
+          "usage nr_nodes=1 -> %ld, nr_nodes=%u (want -ENOBUFS, 2)", r,
+          n->u.usage.nr_nodes);
+    n = nop(XEN_DOMCTL_nodeaff_get_usage);
+    n->u.usage.nr_nodes = 2;
+    set_xen_guest_handle(n->u.usage.pages, (uint64_t *)8);
+    CHECK((r = run(n)) == -EFAULT, "usage bad buffer -> %ld (want -EFAULT)", r);
+
+    n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+    n->u.affinity.nodemap.nr_bits = 0;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    CHECK((r = run(n)) == -EINVAL, "set nr_bits=0 -> %ld (want -EINVAL)", r);
+    n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+    n->u.affinity.nodemap.nr_bits = 0xffffffffU;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    CHECK((r = run(n)) == -EINVAL, "set nr_bits=4G -> %ld (want -EINVAL)", r);
+    memset(bitmap, 0, 64);
+    bitmap[0] = 1;
+    bitmap[8] = 1;              /* node 64 */
+    n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+    n->u.affinity.nodemap.nr_bits = 128;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    CHECK((r = run(n)) == -EINVAL, "set bit 64 -> %ld (want -EINVAL)", r);
+    n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+    n->u.affinity.nodemap.nr_bits = 64;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, (uint8_t *)8);
+    CHECK((r = run(n)) == -EFAULT, "set bad bitmap -> %ld (want -EFAULT)", r);
+    CHECK((r = set_aff(1, 4)) == -EINVAL, "set unknown flag -> %ld (want -EINVAL)", r);
+    CHECK((r = set_aff(1, XEN_NODEAFF_F_AUTO)) == -EINVAL, "set F_AUTO -> %ld (want -EINVAL)", r);
+    CHECK((r = set_aff(0, XEN_NODEAFF_F_STRICT)) == -EINVAL, "strict empty -> %ld (want -EINVAL)", r);
+    CHECK((r = set_aff(1ULL << 5, XEN_NODEAFF_F_STRICT)) == -EINVAL, "strict offline node 5 -> %ld (want -EINVAL)", r);
+    CHECK((r = set_aff(1ULL << 5, 0)) == -EINVAL, "preferred offline node 5 -> %ld (want -EINVAL)", r);
+    n = nop(XEN_DOMCTL_nodeaff_reset_affinity);
+    n->u.affinity.flags = XEN_NODEAFF_F_STRICT;
+    CHECK((r = run(n)) == -EINVAL, "reset with flags -> %ld (want -EINVAL)", r);
+
+    /* State. */
+    r = get_aff(&mask, &flags);
+    CHECK(r == 0 && (flags & XEN_NODEAFF_F_AUTO) && !(flags & XEN_NODEAFF_F_STRICT),
+          "initial: get -> %ld mask=%#llx flags=%#x (want auto, preferred)", r,
+          (unsigned long long)mask, flags);
+    CHECK((r = set_aff(2, XEN_NODEAFF_F_STRICT)) == 0, "set strict {1} -> %ld", r);
+    r = get_aff(&mask, &flags);
+    CHECK(r == 0 && mask == 2 && flags == XEN_NODEAFF_F_STRICT,
+          "get -> %ld mask=%#llx flags=%#x (want 0x2, strict)", r,
+          (unsigned long long)mask, flags);
+    n = nop(XEN_DOMCTL_nodeaff_get_affinity);
+    n->u.affinity.nodemap.nr_bits = 1;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    r = run(n);
+    CHECK(r == -ENOBUFS && n->u.affinity.nodemap.nr_bits == 2,
+          "get nr_bits=1 -> %ld nr_bits=%u (want -ENOBUFS, 2)", r,
+          n->u.affinity.nodemap.nr_bits);
+    debug_key('q');
+
+    /* Strict: allocations stay on node 1 and fail when it is full. */
+    usage(&u0, &u1, &tot);
+    got = grab(mfns, want);
+    usage(&v0, &v1, &vtot);
+    printf("strict grab: got %lu pages; node0 %llu -> %llu, node1 %llu -> %llu\n",
+           got, (unsigned long long)u0, (unsigned long long)v0,
+           (unsigned long long)u1, (unsigned long long)v1);
+    CHECK(got > 0 && got < want, "strict: allocation stopped at %lu < %lu", got, want);
+    CHECK(v0 == u0, "strict: node0 unchanged (%llu -> %llu)",
+          (unsigned long long)u0, (unsigned long long)v0);
+    CHECK(v1 - u1 == got, "strict: node1 grew by exactly %lu (%llu)", got,
+          (unsigned long long)(v1 - u1));
+    CHECK(vtot - tot == got, "tot_pages grew by %llu", (unsigned long long)(vtot - tot));
+    printf("USAGE-BEFORE-U d0 node0=%llu node1=%llu tot=%llu\n",
+           (unsigned long long)v0, (unsigned long long)v1,
+           (unsigned long long)vtot);
+    debug_key('u');
+    give_back(mfns, got);
+    usage(&v0, &v1, &vtot);
+    CHECK(v0 == u0 && v1 == u1, "after give back: node0=%llu node1=%llu",
+          (unsigned long long)v0, (unsigned long long)v1);
+
+    /* Preferred: the same request spills to node 0. */
+    CHECK((r = set_aff(2, 0)) == 0, "set preferred {1} -> %ld", r);
+    got = grab(mfns, want);
+    usage(&v0, &v1, &vtot);
+    printf("preferred grab: got %lu pages; node0 %llu -> %llu, node1 %llu -> %llu\n",
+           got, (unsigned long long)u0, (unsigned long long)v0,
+           (unsigned long long)u1, (unsigned long long)v1);
+    CHECK(v0 > u0 && (v0 - u0) + (v1 - u1) == got,
+          "preferred: spilled %llu pages to node0", (unsigned long long)(v0 - u0));
+    give_back(mfns, got);
+
+    /* Upstream setnodeaffinity (stock libxenctrl's call) clears strict. */
+    CHECK((r = set_aff(2, XEN_NODEAFF_F_STRICT)) == 0, "set strict {1} again -> %ld", r);
+    {
+        struct xen_domctl *d = (void *)arena;
+
+        memset(d, 0, sizeof(*d));
+        d->cmd = XEN_DOMCTL_setnodeaffinity;
+        d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        d->domain = 0;
+        memset(bitmap, 0, 8);
+        bitmap[0] = 1;
+        d->u.nodeaffinity.nodemap.nr_bits = 64;
+        set_xen_guest_handle(d->u.nodeaffinity.nodemap.bitmap, bitmap);
+        r = hcall(__HYPERVISOR_domctl, (unsigned long)d, 0);
+        CHECK(r == 0, "upstream setnodeaffinity {0} -> %ld", r);
+    }
+    r = get_aff(&mask, &flags);
+    CHECK(r == 0 && mask == 1 && flags == 0,
+          "after upstream set: mask=%#llx flags=%#x (want 0x1, explicit preferred)",
+          (unsigned long long)mask, flags);
+
+    CHECK((r = set_aff(2, XEN_NODEAFF_F_STRICT)) == 0, "set strict {1} -> %ld", r);
+    n = nop(XEN_DOMCTL_nodeaff_reset_affinity);
+    CHECK((r = run(n)) == 0, "reset -> %ld", r);
+    r = get_aff(&mask, &flags);
+    CHECK(r == 0 && flags == XEN_NODEAFF_F_AUTO,
+          "after reset: mask=%#llx flags=%#x (want auto, preferred)",
+          (unsigned long long)mask, flags);
+    debug_key('q');
+
+    printf("SMOKE DONE failures=%d\n", failures);
+    fflush(stdout);
+    return failures != 0;
+}
