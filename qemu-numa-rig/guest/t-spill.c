@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         for (unsigned int i = 0; i < n; i++) {
             uint64_t a = delta[i], b = pg.key[i];
 
-            if ((a > b ? a - b : b - a) > 16)
+            if ((a > b ? a - b : b - a) > 32)
                 off++;
         }
         tap_ok(off == 0, "{%s}: free deltas match node by node (%s)", s,
