@@ -25,6 +25,7 @@
 #include <xen/sysctl.h>
 #include <xen/memory.h>
 #include <xen/sys/privcmd.h>
+#include <xen/xsm/flask_op.h>
 #include "nodeaff-public.h"
 
 static int fd;
@@ -64,11 +65,12 @@ static long run(struct xen_domctl_nodeaff *n)
 static uint8_t *bitmap = NULL;  /* in arena */
 static uint64_t *pages = NULL;  /* in arena */
 
-static long usage(uint64_t *u0, uint64_t *u1, uint64_t *tot)
+static long usage_of(domid_t dom, uint64_t *u0, uint64_t *u1, uint64_t *tot)
 {
     struct xen_domctl_nodeaff *n = nop(XEN_DOMCTL_nodeaff_get_usage);
     long r;
 
+    n->domain = dom;
     n->u.usage.nr_nodes = 64;
     set_xen_guest_handle(n->u.usage.pages, pages);
     r = run(n);
@@ -79,6 +81,24 @@ static long usage(uint64_t *u0, uint64_t *u1, uint64_t *tot)
         *tot = n->u.usage.tot_pages;
     }
     return r;
+}
+
+static long usage(uint64_t *u0, uint64_t *u1, uint64_t *tot)
+{
+    return usage_of(0, u0, u1, tot);
+}
+
+static long set_aff_of(domid_t dom, uint64_t mask, uint32_t flags)
+{
+    struct xen_domctl_nodeaff *n = nop(XEN_DOMCTL_nodeaff_set_affinity);
+
+    n->domain = dom;
+    memset(bitmap, 0, 8);
+    memcpy(bitmap, &mask, 8);
+    n->u.affinity.flags = flags;
+    n->u.affinity.nodemap.nr_bits = 64;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    return run(n);
 }
 
 static long set_aff(uint64_t mask, uint32_t flags)
@@ -126,8 +146,8 @@ static void debug_key(char k)
     sleep(1);
 }
 
-/* Grab up to max pages for dom0 in batches; returns pages obtained. */
-static unsigned long grab(xen_pfn_t *mfns, unsigned long max)
+/* Grab up to max pages for a domain in batches; returns pages obtained. */
+static unsigned long grab_for(domid_t dom, xen_pfn_t *mfns, unsigned long max)
 {
     unsigned long got = 0;
 
@@ -141,7 +161,7 @@ static unsigned long grab(xen_pfn_t *mfns, unsigned long max)
         set_xen_guest_handle(r->extent_start, mfns + got);
         r->nr_extents = batch;
         r->extent_order = 0;
-        r->domid = DOMID_SELF;
+        r->domid = dom;
         done = hcall(__HYPERVISOR_memory_op, XENMEM_increase_reservation,
                      (unsigned long)r);
         if ( done <= 0 )
@@ -151,6 +171,165 @@ static unsigned long grab(xen_pfn_t *mfns, unsigned long max)
             break;
     }
     return got;
+}
+
+static unsigned long grab(xen_pfn_t *mfns, unsigned long max)
+{
+    return grab_for(DOMID_SELF, mfns, max);
+}
+
+static long domctl(struct xen_domctl *d)
+{
+    d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    return hcall(__HYPERVISOR_domctl, (unsigned long)d, 0);
+}
+
+/*
+ * A second (PV, never started) domain: strict allocation on its behalf
+ * from dom0, usage vs 'u', then destruction (relinquish paths; the
+ * hypervisor logs "still counted" if a counter does not return to 0).
+ */
+static long flask_op(xen_flask_op_t *op)
+{
+    op->interface_version = XEN_FLASK_INTERFACE_VERSION;
+    return hcall(__HYPERVISOR_xsm_op, (unsigned long)op, 0);
+}
+
+/* SID of a FLASK context, or 0 when FLASK is not there. */
+static uint32_t flask_sid(const char *ctx)
+{
+    xen_flask_op_t *op = (void *)(arena + 24576);
+    char *buf = (char *)arena + 28672;
+
+    memset(op, 0, sizeof(*op));
+    strcpy(buf, ctx);
+    op->cmd = FLASK_CONTEXT_TO_SID;
+    op->u.sid_context.size = strlen(ctx);
+    set_xen_guest_handle(op->u.sid_context.context, buf);
+    return flask_op(op) == 0 ? op->u.sid_context.sid : 0;
+}
+
+static long flask_setbool(const char *name, int value)
+{
+    xen_flask_op_t *op = (void *)(arena + 24576);
+    char *buf = (char *)arena + 28672;
+
+    memset(op, 0, sizeof(*op));
+    strcpy(buf, name);
+    op->cmd = FLASK_SETBOOL;
+    op->u.boolean.bool_id = -1;
+    op->u.boolean.new_value = value;
+    op->u.boolean.commit = 1;
+    op->u.boolean.size = strlen(name);
+    set_xen_guest_handle(op->u.boolean.name, buf);
+    return flask_op(op);
+}
+
+static long create_pv(uint32_t ssidref, domid_t *dom)
+{
+    struct xen_domctl *d = (void *)(arena + 16384);
+    long r;
+
+    memset(d, 0, sizeof(*d));
+    d->cmd = XEN_DOMCTL_createdomain;
+    d->u.createdomain.ssidref = ssidref;
+    d->u.createdomain.max_vcpus = 1;
+    d->u.createdomain.max_evtchn_port = 1023;
+    d->u.createdomain.max_grant_frames = 4;
+    d->u.createdomain.max_maptrack_frames = 4;
+    d->u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    r = domctl(d);
+    *dom = d->domain;
+    return r;
+}
+
+/*
+ * FLASK only: the policy grants dom0 the nodeaff permissions over a
+ * prot_domU_t domain while the boolean prot_doms_locked is false; once it
+ * is set they are gone, and the ops must answer -EPERM.
+ */
+static void flask_eperm_tests(void)
+{
+    uint32_t sid = flask_sid("system_u:system_r:prot_domU_t");
+    uint64_t u0, u1, tot;
+    domid_t dom;
+    long r;
+
+    if ( !sid )
+        return;
+    CHECK((r = create_pv(sid, &dom)) == 0, "flask: create prot_domU_t -> %ld (d%u)", r, dom);
+    if ( r )
+        return;
+    CHECK((r = usage_of(dom, &u0, &u1, &tot)) == 0, "flask: get_usage d%u unlocked -> %ld", dom, r);
+    CHECK((r = flask_setbool("prot_doms_locked", 1)) == 0, "flask: setbool prot_doms_locked=1 -> %ld", r);
+    CHECK((r = usage_of(dom, &u0, &u1, &tot)) == -EPERM, "flask: get_usage d%u locked -> %ld (want -EPERM)", dom, r);
+    CHECK((r = set_aff_of(dom, 2, XEN_NODEAFF_F_STRICT)) == -EPERM, "flask: set_affinity d%u locked -> %ld (want -EPERM)", dom, r);
+    flask_setbool("prot_doms_locked", 0);
+}
+
+static void domu_tests(xen_pfn_t *mfns, unsigned long want)
+{
+    struct xen_domctl *d = (void *)(arena + 16384);
+    struct xen_domctl_nodeaff *n;
+    uint64_t u0, u1, tot;
+    unsigned long got;
+    domid_t dom;
+    long r;
+    int i;
+
+    /* Under FLASK a domain needs a label dom0 may create: domU_t. */
+    r = create_pv(flask_sid("system_u:system_r:domU_t"), &dom);
+    CHECK(r == 0, "createdomain -> %ld (domain %u)", r, dom);
+    if ( r )
+        return;
+
+    memset(d, 0, sizeof(*d));
+    d->cmd = XEN_DOMCTL_max_mem;
+    d->domain = dom;
+    d->u.max_mem.max_memkb = 4ULL << 20;
+    CHECK((r = domctl(d)) == 0, "max_mem d%u -> %ld", dom, r);
+
+    n = nop(XEN_DOMCTL_nodeaff_get_affinity);
+    n->domain = dom;
+    n->u.affinity.nodemap.nr_bits = 8;
+    set_xen_guest_handle(n->u.affinity.nodemap.bitmap, bitmap);
+    r = run(n);
+    CHECK(r == -ENOBUFS && n->u.affinity.nodemap.nr_bits == 64,
+          "d%u (no vCPUs: automatic = all 64) get nr_bits=8 -> %ld nr_bits=%u (want -ENOBUFS, 64)",
+          dom, r, n->u.affinity.nodemap.nr_bits);
+
+    CHECK((r = set_aff_of(dom, 2, XEN_NODEAFF_F_STRICT)) == 0,
+          "d%u set strict {1} -> %ld", dom, r);
+    got = grab_for(dom, mfns, want);
+    r = usage_of(dom, &u0, &u1, &tot);
+    printf("d%u strict grab: got %lu pages; node0 %llu node1 %llu tot %llu\n",
+           dom, got, (unsigned long long)u0, (unsigned long long)u1,
+           (unsigned long long)tot);
+    CHECK(r == 0 && got > 0 && got < want && u0 == 0 && u1 == got && tot == got,
+          "d%u strict: all %lu pages on node 1, allocation stopped", dom, got);
+    printf("USAGE-BEFORE-U d%u node0=%llu node1=%llu tot=%llu\n", dom,
+           (unsigned long long)u0, (unsigned long long)u1,
+           (unsigned long long)tot);
+    debug_key('u');
+
+    memset(d, 0, sizeof(*d));
+    d->cmd = XEN_DOMCTL_destroydomain;
+    d->domain = dom;
+    CHECK((r = domctl(d)) == 0, "destroydomain d%u -> %ld", dom, r);
+    r = usage_of(dom, &u0, &u1, &tot);
+    CHECK(r == -ESRCH, "get_usage on destroyed d%u -> %ld (want -ESRCH)", dom, r);
+    for ( i = 0; i < 20; i++ )
+    {
+        memset(d, 0, sizeof(*d));
+        d->cmd = XEN_DOMCTL_getdomaininfo;
+        d->domain = dom;
+        r = domctl(d);
+        if ( r == -ESRCH || (r == 0 && d->domain != dom) )
+            break;
+        sleep(1);
+    }
+    CHECK(r == -ESRCH || (r == 0 && d->domain != dom),
+          "d%u fully destroyed (getdomaininfo -> %ld, domain %u)", dom, r, d->domain);
 }
 
 static void give_back(xen_pfn_t *mfns, unsigned long n)
@@ -354,6 +533,9 @@ int main(void)
           "after reset: mask=%#llx flags=%#x (want auto, preferred)",
           (unsigned long long)mask, flags);
     debug_key('q');
+
+    domu_tests(mfns, want);
+    flask_eperm_tests();
 
     printf("SMOKE DONE failures=%d\n", failures);
     fflush(stdout);
