@@ -250,6 +250,45 @@ int rig_usage(struct nodeaff_handle *h, uint32_t domid, uint64_t *ret_pages,
     return nodeaff_domain_get_usage(h, domid, ret_pages, nr);
 }
 
+/* QEMU's q35 layout: node memory in node order from address 0, RAM
+ * below 4 GiB up to 2 GiB when there is 2.75 GiB or more (else all of
+ * it), the rest from 4 GiB.  Xen's DMA zone (arch_get_dma_bitsize(), Xen
+ * 4.17 x86): the first node in id order with memory below 4 GiB gives
+ * min(flsl(start_pfn + spanned_pages / 4 - 1) + PAGE_SHIFT, 32) bits. */
+static void rig_layout(struct rig_env *env)
+{
+    uint64_t total = 0, low, off = 0;
+
+    for (unsigned int x = 0; x < env->nr_nodes; x++)
+        total += env->mem_bytes[x];
+    low = total >= 0xb0000000ULL ? 0x80000000ULL : total;
+    for (unsigned int p = 0; p < env->nr_nodes; p++) {
+        unsigned int x = env->xen_of[p];
+        uint64_t a = off, b = off + env->mem_bytes[x];
+
+        env->start[x] = a < low ? a : a - low + 0x100000000ULL;
+        env->end[x] = b <= low ? b : b - low + 0x100000000ULL;
+        off = b;
+    }
+    env->dma_bits = 32;
+    for (unsigned int x = 0; x < env->nr_nodes; x++) {
+        uint64_t spfn, npfn, v;
+        unsigned int bits = 0;
+
+        if (!env->mem_bytes[x] || env->start[x] >= 0x100000000ULL)
+            continue;
+        spfn = env->start[x] >> 12;
+        npfn = (env->end[x] - env->start[x]) >> 12;
+        for (v = spfn + npfn / 4 - 1; v; v >>= 1)
+            bits++;
+        env->dma_bits = bits + 12 < 32 ? bits + 12 : 32;
+        break;
+    }
+    for (unsigned int x = 0; x < env->nr_nodes; x++)
+        env->dma_only[x] = env->mem_bytes[x] &&
+                           env->end[x] <= (1ULL << env->dma_bits);
+}
+
 void rig_env_open(struct rig_env *env, int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "/rig/topology.topo";
@@ -312,6 +351,7 @@ void rig_env_open(struct rig_env *env, int argc, char **argv)
         if (!env->ncpus_of[env->xen_of[p]]++)
             env->first_cpu_of[env->xen_of[p]] = c;
     }
+    rig_layout(env);
     tap_diag("features 0x%x (%s), %u nodes, %u cpus", (unsigned int)env->features,
              env->series ? "carried series" : "upstream only", env->nr_nodes,
              env->nr_cpus);

@@ -78,6 +78,13 @@ struct rig_env {
     uint64_t mem_bytes[RIG_MAX_NODES];  /* by Xen node id, from the file */
     unsigned int ncpus_of[RIG_MAX_NODES];   /* CPUs per Xen node */
     unsigned int first_cpu_of[RIG_MAX_NODES];
+    /* Where QEMU puts each node's memory (by Xen node id), and Xen's DMA
+     * zone: memory below 2^dma_bits is handed out only after every node's
+     * memory above it, so preferred affinity cannot keep a domain on a
+     * node that lies entirely below (dma_only[node]). */
+    uint64_t start[RIG_MAX_NODES], end[RIG_MAX_NODES];
+    unsigned int dma_bits;
+    int dma_only[RIG_MAX_NODES];
 };
 
 /* Opens everything and fills env, or bails out.  path is the topology

@@ -24,7 +24,11 @@ static void one_set(struct rig_env *env, const struct nodeaff_nodemap *set)
     struct nodeaff_nodemap *got = NULL;
     struct rig_pages pg;
     unsigned int flags = ~0u, n = env->nr_nodes;
-    int domid, r;
+    int domid, r, dma_only = 1;
+
+    for (int x = nodeaff_nodemap_first(set); x >= 0;
+         x = nodeaff_nodemap_next(set, (unsigned int)x))
+        dma_only &= env->dma_only[x];
 
     rig_free_settled(env, base);
     domid = rig_domain_create(env->xch);
@@ -67,6 +71,21 @@ static void one_set(struct rig_env *env, const struct nodeaff_nodemap *set)
         delta[i] = pre[i] == UINT64_MAX || post[i] > pre[i] ? 0 : pre[i] - post[i];
 
     rig_read_pages(env, (uint32_t)domid, &pg);
+    if (dma_only) {
+        /* Xen's allocator first tries every node's memory above the DMA
+         * zone, then the DMA zone: a set that lies entirely in it gets
+         * nothing while any other node has memory above it. */
+        tap_ok(pg.key_rc > 0 && rig_sum(pg.key, n, set, 1) == 0 &&
+               rig_sum(pg.key, n, NULL, 1) == m,
+               "{%s}: inside Xen's DMA zone (below 2^%u): upstream's allocator uses "
+               "it last, all %llu pages went elsewhere (%s)", s, env->dma_bits,
+               (unsigned long long)m, rig_fmt_pages(pg.key, n));
+        if (env->series)
+            tap_ok(pg.usage_rc > 0 &&
+                   memcmp(pg.usage, pg.key, n * sizeof(uint64_t)) == 0,
+                   "{%s}: usage equals debug key 'u' node by node", s);
+        goto destroy;
+    }
     if (env->series) {
         tap_ok(pg.usage_rc == (int)n || pg.usage_rc > 0,
                "{%s}: usage query returned %d", s, pg.usage_rc);
@@ -92,6 +111,7 @@ static void one_set(struct rig_env *env, const struct nodeaff_nodemap *set)
            rig_sum(delta, n, set, 0) <= SLACK,
            "{%s}: xc_numainfo free deltas agree (%s)", s, rig_fmt_pages(delta, n));
 
+destroy:
     r = rig_domain_destroy(env->xch, (uint32_t)domid);
     rig_wait_free_equals(env->xch, base, n, &diff);
     tap_ok(r == 0 && diff == 0,
