@@ -64,7 +64,11 @@ int main(int argc, char **argv)
     char want[64];
 
     rig_env_open(&env, argc, argv);
-    last = env.nr_nodes - 1;
+    /* The highest node with memory (strict needs memory to bind to). */
+    last = 0;
+    for (unsigned int x = 0; x < env.nr_nodes; x++)
+        if (env.mem_bytes[x])
+            last = x;
     domid = rig_domain_create(env.xch);
     if (domid < 0)
         tap_bail("create domain: %s", strerror(-domid));
