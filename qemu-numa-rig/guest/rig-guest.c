@@ -163,8 +163,10 @@ int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
 }
 
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
-                       unsigned int nr)
+                       unsigned int nr, int *ret_counters)
 {
+    int counters = 0;
+
     unsigned int size = 4u << 20;
     char *buf = malloc(size + 1), *p, *last = NULL, hdr[64];
     int found = -ENOENT;
@@ -206,6 +208,12 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
             p = strchr(line, '\n');
             if (p)
                 *p = '\0';     /* confine the searches to this line */
+            if (strstr(line, "nodeaff: counters match"))
+                counters = 1;
+            else if (strstr(line, "nodeaff: counters MISMATCH"))
+                counters = -1;
+            if (counters)
+                continue;       /* MISMATCH lines may repeat, one per node */
             q = strstr(line, "Node ");
             if (!q || strstr(line, "Domain") ||
                 sscanf(q, "Node %u: %llu", &node, &count) != 2)
@@ -216,6 +224,8 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
         }
     }
     free(buf);
+    if (ret_counters)
+        *ret_counters = counters;
     return found;
 }
 
@@ -395,7 +405,8 @@ int rig_read_pages(const struct rig_env *env, uint32_t domid,
     memset(ret, 0, sizeof(*ret));
     ret->usage_rc = nodeaff_domain_get_usage(env->h, domid, ret->usage,
                                              RIG_MAX_NODES);
-    ret->key_rc = rig_debugkey_usage(env->xch, domid, ret->key, RIG_MAX_NODES);
+    ret->key_rc = rig_debugkey_usage(env->xch, domid, ret->key, RIG_MAX_NODES,
+                                     &ret->key_counters);
     ret->tot = rig_domain_tot_pages(env->xch, domid);
     return ret->key_rc < 0 ? ret->key_rc : 0;
 }

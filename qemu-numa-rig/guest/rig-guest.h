@@ -53,9 +53,11 @@ int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
 
 /* Xen's own count of domid's pages per node, from debug key 'u'
  * (dump_numa()).  Returns the number of nodes found, -ENOENT if the domain
- * was not in the dump, or -errno. */
+ * was not in the dump, or -errno.  *ret_counters (optional) gets what the
+ * series' cross-check line under the domain says: 1 "counters match the
+ * page list", -1 "counters MISMATCH", 0 no such line (stock Xen). */
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
-                       unsigned int nr);
+                       unsigned int nr, int *ret_counters);
 
 /* A nodemap of size bits holding the nodes listed; NULL on failure. */
 struct nodeaff_nodemap *rig_nodemap(unsigned int size, unsigned int count,
@@ -112,6 +114,7 @@ struct rig_pages {
     int usage_rc;                       /* nodeaff_domain_get_usage() */
     uint64_t usage[RIG_MAX_NODES];
     int key_rc;                         /* rig_debugkey_usage() */
+    int key_counters;                   /* its cross-check line: 1, -1, 0 */
     uint64_t key[RIG_MAX_NODES];
     int64_t tot;                        /* tot_pages */
 };

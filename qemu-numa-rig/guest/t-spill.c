@@ -64,6 +64,8 @@ int main(int argc, char **argv)
                rig_fmt_pages(pg.usage, n));
         tap_ok(rig_sum(pg.usage, n, NULL, 1) == (uint64_t)pg.tot && pg.tot == (int64_t)want,
                "{%s}: usage sums to tot_pages %lld", s, (long long)pg.tot);
+        tap_ok(pg.key_counters == 1,
+               "{%s}: Xen's own cross-check under key 'u': counters match the page list", s);
     } else {
         tap_ok(pg.usage_rc == -EOPNOTSUPP,
                "{%s}: usage on stock Xen: %d (-EOPNOTSUPP)", s, pg.usage_rc);

@@ -73,8 +73,9 @@ static void strict_fill(struct rig_env *env, const struct nodeaff_nodemap *set)
            "{%s}: usage: %llu on the set, 0 outside (%s)", s,
            (unsigned long long)done, rig_fmt_pages(pg.usage, n));
     tap_ok(pg.key_rc > 0 && rig_sum(pg.key, n, set, 0) == 0 &&
-           memcmp(pg.key, pg.usage, n * sizeof(uint64_t)) == 0,
-           "{%s}: debug key 'u' agrees (%s)", s, rig_fmt_pages(pg.key, n));
+           memcmp(pg.key, pg.usage, n * sizeof(uint64_t)) == 0 && pg.key_counters == 1,
+           "{%s}: debug key 'u' agrees, its counter cross-check says match (%s)", s,
+           rig_fmt_pages(pg.key, n));
     tap_ok(rig_sum(delta, n, set, 0) <= 32,
            "{%s}: free memory outside the set untouched (%s)", s, rig_fmt_pages(delta, n));
 
