@@ -15,7 +15,7 @@ int cmd_topology(int argc, char **argv)
     struct nodeaff_handle *handle = NULL;
     const char *file = NULL;
     unsigned int line = 0;
-    int i, ret, status;
+    int i, ret, status, features = -1;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--topology") == 0 && i + 1 < argc)
@@ -40,13 +40,14 @@ int cmd_topology(int argc, char **argv)
         status = tool_open(argv[0], &handle);
         if (status != EXIT_OK)
             return status;
+        features = nodeaff_features(handle);
         ret = nodeaff_topology_from_host(handle, &topology);
         nodeaff_close(handle);
         if (ret < 0)
             return tool_fail(argv[0], "cannot read the host topology", ret);
     }
 
-    ret = output_topology(stdout, topology, opt_json);
+    ret = output_topology(stdout, topology, features, opt_json);
     nodeaff_topology_free(topology);
     if (ret < 0)
         return tool_fail(argv[0], "cannot show the topology", ret);

@@ -66,6 +66,35 @@ static int put_map(FILE *out, const struct nodeaff_nodemap *map, int json)
 
 /* ---- topology ---------------------------------------------------------- */
 
+static const struct {
+    unsigned int bit;
+    const char *name;
+} feature_names[] = {
+    { NODEAFF_FEATURE_AFFINITY, "affinity" },
+    { NODEAFF_FEATURE_STRICT, "strict" },
+    { NODEAFF_FEATURE_STATE, "state" },
+    { NODEAFF_FEATURE_USAGE, "usage" },
+};
+
+/* "affinity, strict" or ["affinity","strict"]; "none" or [] for none. */
+static void put_features(FILE *out, unsigned int features, int json)
+{
+    size_t i;
+    int n = 0;
+
+    fputs(json ? "[" : "", out);
+    for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++) {
+        if (!(features & feature_names[i].bit))
+            continue;
+        if (json)
+            fprintf(out, "%s\"%s\"", n ? "," : "", feature_names[i].name);
+        else
+            fprintf(out, "%s%s", n ? ", " : "", feature_names[i].name);
+        n++;
+    }
+    fputs(json ? "]" : (n ? "" : "none"), out);
+}
+
 struct node_view {
     int online;
     uint64_t size, free_bytes;
@@ -90,13 +119,18 @@ static int read_node(const struct nodeaff_topology *t, unsigned int node,
 }
 
 static int topology_json(FILE *out, const struct nodeaff_topology *t,
-                         int nr_nodes, int nr_cpus)
+                         int nr_nodes, int nr_cpus, int features)
 {
     struct node_view v;
     int a, b, d, ret;
 
-    fprintf(out, "{\"nr_nodes\":%d,\"nr_cpus\":%d,\"nodes\":[", nr_nodes,
-            nr_cpus);
+    fprintf(out, "{\"nr_nodes\":%d,\"nr_cpus\":%d,", nr_nodes, nr_cpus);
+    if (features >= 0) {
+        fputs("\"features\":", out);
+        put_features(out, (unsigned int)features, 1);
+        fputc(',', out);
+    }
+    fputs("\"nodes\":[", out);
     for (a = 0; a < nr_nodes; a++) {
         ret = read_node(t, (unsigned int)a, &v);
         if (ret < 0)
@@ -134,13 +168,19 @@ static int topology_json(FILE *out, const struct nodeaff_topology *t,
 }
 
 static int topology_table(FILE *out, const struct nodeaff_topology *t,
-                          int nr_nodes, int nr_cpus)
+                          int nr_nodes, int nr_cpus, int features)
 {
     struct node_view v;
     int a, b, d, ret;
 
-    fprintf(out, "%d node%s, %d CPU%s\n\n", nr_nodes, nr_nodes == 1 ? "" : "s",
+    fprintf(out, "%d node%s, %d CPU%s\n", nr_nodes, nr_nodes == 1 ? "" : "s",
             nr_cpus, nr_cpus == 1 ? "" : "s");
+    if (features >= 0) {
+        fputs("hypervisor features: ", out);
+        put_features(out, (unsigned int)features, 0);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
     fprintf(out, "%-6s %-8s %12s %12s %6s  %s\n", "node", "state",
             "memory-MiB", "free-MiB", "vcpus", "cpus");
     for (a = 0; a < nr_nodes; a++) {
@@ -181,7 +221,7 @@ static int topology_table(FILE *out, const struct nodeaff_topology *t,
 }
 
 int output_topology(FILE *out, const struct nodeaff_topology *topology,
-                    int json)
+                    int features, int json)
 {
     int nr_nodes, nr_cpus;
 
@@ -191,8 +231,8 @@ int output_topology(FILE *out, const struct nodeaff_topology *topology,
     nr_cpus = nodeaff_topology_nr_cpus(topology);
     if (nr_cpus < 0)
         return nr_cpus;
-    return json ? topology_json(out, topology, nr_nodes, nr_cpus)
-                : topology_table(out, topology, nr_nodes, nr_cpus);
+    return json ? topology_json(out, topology, nr_nodes, nr_cpus, features)
+                : topology_table(out, topology, nr_nodes, nr_cpus, features);
 }
 
 /* ---- get / set / reset ------------------------------------------------- */

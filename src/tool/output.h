@@ -20,9 +20,10 @@
 void output_json_string(FILE *out, const char *s);
 
 /* Nodes, memory, free memory, vCPUs, CPUs per node, then the distance
- * matrix. */
+ * matrix; features (NODEAFF_FEATURE_* bits of the hypervisor the topology
+ * came from) are shown unless negative. */
 int output_topology(FILE *out, const struct nodeaff_topology *topology,
-                    int json);
+                    int features, int json);
 
 /*
  * One domain's affinity.  have_flags says whether flags (NODEAFF_AUTO,

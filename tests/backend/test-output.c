@@ -82,7 +82,7 @@ static void test_topology_table(void **state)
     char *text = NULL;
 
     (void)state;
-    CAPTURE(text, output_topology(out, t, 0));
+    CAPTURE(text, output_topology(out, t, -1, 0));
     assert_string_equal(text,
         "2 nodes, 4 CPUs\n"
         "\n"
@@ -103,11 +103,11 @@ static void test_topology_offline(void **state)
     char *text = NULL;
 
     (void)state;
-    CAPTURE(text, output_topology(out, t, 0));
+    CAPTURE(text, output_topology(out, t, -1, 0));
     assert_non_null(strstr(text, "1      offline             -            -"
                                  "      0  none\n"));
     free(text);
-    CAPTURE(text, output_topology(out, t, 1));
+    CAPTURE(text, output_topology(out, t, -1, 1));
     assert_non_null(strstr(text, "{\"node\":1,\"online\":false,"
                                  "\"memory_bytes\":null,\"free_bytes\":null,"));
     free(text);
@@ -120,7 +120,7 @@ static void test_topology_json(void **state)
     char *text = NULL;
 
     (void)state;
-    CAPTURE(text, output_topology(out, t, 1));
+    CAPTURE(text, output_topology(out, t, -1, 1));
     assert_string_equal(text,
         "{\"nr_nodes\":2,\"nr_cpus\":4,\"nodes\":["
         "{\"node\":0,\"online\":true,\"memory_bytes\":1073741824,"
@@ -132,11 +132,36 @@ static void test_topology_json(void **state)
     nodeaff_topology_free(t);
 }
 
+static void test_topology_features(void **state)
+{
+    struct nodeaff_topology *t = two_nodes();
+    char *text = NULL;
+
+    (void)state;
+    CAPTURE(text, output_topology(out, t, NODEAFF_FEATURE_AFFINITY |
+                                          NODEAFF_FEATURE_USAGE, 0));
+    assert_non_null(strstr(text, "2 nodes, 4 CPUs\n"
+                                 "hypervisor features: affinity, usage\n\n"));
+    free(text);
+    CAPTURE(text, output_topology(out, t, 0, 0));
+    assert_non_null(strstr(text, "hypervisor features: none\n"));
+    free(text);
+    CAPTURE(text, output_topology(out, t, 0xf, 1));
+    assert_non_null(strstr(text, "{\"nr_nodes\":2,\"nr_cpus\":4,\"features\":"
+                                 "[\"affinity\",\"strict\",\"state\","
+                                 "\"usage\"],\"nodes\":["));
+    free(text);
+    CAPTURE(text, output_topology(out, t, 0, 1));
+    assert_non_null(strstr(text, "\"features\":[],"));
+    free(text);
+    nodeaff_topology_free(t);
+}
+
 static void test_topology_invalid(void **state)
 {
     (void)state;
-    assert_int_equal(output_topology(stdout, NULL, 0), -EINVAL);
-    assert_int_equal(output_topology(stdout, NULL, 1), -EINVAL);
+    assert_int_equal(output_topology(stdout, NULL, -1, 0), -EINVAL);
+    assert_int_equal(output_topology(stdout, NULL, -1, 1), -EINVAL);
 }
 
 static void test_affinity(void **state)
@@ -265,8 +290,9 @@ static int emit_json(void)
     struct nodeaff_nodemap *m = map_of("0,2-3");
     int ret = 0;
 
-    ret |= output_topology(stdout, t, 1);
-    ret |= output_topology(stdout, off, 1);
+    ret |= output_topology(stdout, t, -1, 1);
+    ret |= output_topology(stdout, off, NODEAFF_FEATURE_AFFINITY, 1);
+    ret |= output_topology(stdout, t, 0, 1);
     ret |= output_affinity(stdout, 7, m, 1, NODEAFF_AUTO, 1);
     ret |= output_affinity(stdout, 7, m, 0, 0, 1);
     ret |= output_change(stdout, 7, m, NODEAFF_STRICT, 1);
@@ -288,6 +314,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_topology_table),
         cmocka_unit_test(test_topology_offline),
         cmocka_unit_test(test_topology_json),
+        cmocka_unit_test(test_topology_features),
         cmocka_unit_test(test_topology_invalid),
         cmocka_unit_test(test_affinity),
         cmocka_unit_test(test_change),
