@@ -10,6 +10,7 @@
 
 #include <xenctrl.h>
 
+#include "topology-private.h"
 #include "xen/backend.h"
 
 struct host_snapshot {
@@ -155,16 +156,19 @@ static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
             return ret;
     }
 
-    /* Unknown distances and those of offline nodes keep the topology's
-     * default. */
+    /* Offline nodes keep the topology's default.  A distance Xen does not
+     * know (no SLIT, or a value outside the ACPI range) is marked unknown
+     * rather than left at the default 20, so that callers and placement
+     * can tell a guess from a measurement. */
     for (a = 0; a < s->nr_nodes; a++)
         for (b = 0; b < s->nr_nodes; b++) {
-            d = s->distance[a * s->nr_nodes + b];
-            if (!online(s, a) || !online(s, b) ||
-                d == XEN_INVALID_NODE_DIST || d < 10 || d > 255 ||
-                (a == b && d != 10))
+            if (!online(s, a) || !online(s, b) || a == b)
                 continue;
-            ret = nodeaff_topology_set_distance(t, a, b, d);
+            d = s->distance[a * s->nr_nodes + b];
+            if (d == XEN_INVALID_NODE_DIST || d <= 10 || d > 255)
+                ret = topology_set_distance_unknown(t, a, b);
+            else
+                ret = nodeaff_topology_set_distance(t, a, b, d);
             if (ret < 0)
                 return ret;
         }
