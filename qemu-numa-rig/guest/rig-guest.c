@@ -493,3 +493,101 @@ void rig_free_settled(const struct rig_env *env, uint64_t *ret_free)
         memcpy(prev, ret_free, sizeof(prev));
     }
 }
+
+int rig_free_missing(xc_interface *xch, const uint64_t *base, unsigned int nr,
+                     uint64_t *ret_missing, uint64_t *ret_excess)
+{
+    uint64_t now[RIG_MAX_NODES], missing = 0, excess = 0;
+    unsigned int n = 0;
+
+    /* As rig_wait_free_equals(), without a line per call: the fault
+     * suite checks after every one of a hundred rounds. */
+    for (int tries = 0; tries < 150; tries++) {
+        int r = rig_numainfo(xch, now, NULL, &n);
+
+        if (r)
+            return r;
+        missing = excess = 0;
+        for (unsigned int i = 0; i < nr && i < n; i++) {
+            if (base[i] == UINT64_MAX)
+                continue;
+            if (now[i] < base[i])
+                missing += base[i] - now[i];
+            else
+                excess += now[i] - base[i];
+        }
+        if (!missing)
+            break;
+        usleep(20000);
+    }
+    *ret_missing = missing;
+    if (ret_excess)
+        *ret_excess = excess;
+    return 0;
+}
+
+int rig_fresh_domain_works(struct rig_env *env, const char **ret_step)
+{
+    unsigned int mem[RIG_MAX_NODES], nm = rig_mem_nodes(env, mem);
+    struct nodeaff_nodemap *set = NULL, *got = NULL;
+    uint64_t pages[RIG_MAX_NODES], done = 0;
+    const char *step = "create";
+    int domid, r;
+
+    domid = rig_domain_create(env->xch);
+    if (domid < 0) {
+        r = domid;
+        goto out;
+    }
+    step = "set preferred";
+    set = rig_nodemap(env->nr_nodes, nm ? 1 : 0, mem);
+    r = nodeaff_domain_set_affinity(env->h, (uint32_t)domid, set, 0);
+    if (r < 0)
+        goto destroy;
+    step = "get";
+    r = nodeaff_domain_get_affinity(env->h, (uint32_t)domid, &got);
+    if (r == 0 && nodeaff_nodemap_equal(got, set) != 1)
+        r = -EIO;
+    if (r < 0)
+        goto destroy;
+    step = "populate 64";
+    r = rig_populate(env->xch, (uint32_t)domid, 64, &done);
+    if (r == 0 && done != 64)
+        r = -EIO;
+    if (r < 0)
+        goto destroy;
+    if (env->series) {
+        step = "usage";
+        r = nodeaff_domain_get_usage(env->h, (uint32_t)domid, pages, RIG_MAX_NODES);
+        if (r >= 0)
+            r = rig_sum(pages, (unsigned int)r, NULL, 1) == 64 ? 0 : -EIO;
+        if (r < 0)
+            goto destroy;
+    }
+destroy:
+    {
+        int d = rig_domain_destroy(env->xch, (uint32_t)domid);
+
+        if (!r && d) {
+            step = "destroy";
+            r = d;
+        }
+    }
+out:
+    nodeaff_nodemap_free(set);
+    nodeaff_nodemap_free(got);
+    if (ret_step)
+        *ret_step = step;
+    return r;
+}
+
+int rig_flask_enforcing(xc_interface *xch)
+{
+    int r;
+
+    errno = 0;
+    r = xc_flask_getenforce(xch);
+    if (r >= 0)
+        return r;
+    return errno ? -errno : -EIO;
+}

@@ -142,4 +142,24 @@ const char *rig_fmt_pages(const uint64_t *v, unsigned int nr);
 unsigned int rig_node_sets(const struct rig_env *env,
                            struct nodeaff_nodemap **ret_sets, unsigned int max);
 
+/* Fault-suite helpers (t-fault-*, t-stress, t-eperm). */
+
+/* Quiet, for loops: waits (up to about 3 s, polling every 20 ms) until no
+ * node's free memory is below base.  *ret_missing gets the pages still
+ * missing then, summed over nodes (not reduced by RIG_XEN_KEEPS: the
+ * caller decides), *ret_excess (optional) the pages above base.  Returns
+ * 0 or -errno. */
+int rig_free_missing(xc_interface *xch, const uint64_t *base, unsigned int nr,
+                     uint64_t *ret_missing, uint64_t *ret_excess);
+
+/* The hypervisor still works: a fresh domain can be created, its affinity
+ * set and read back, its usage read (with the series), 64 pages populated
+ * and counted, and it can be destroyed.  Returns 0, or -errno of the first
+ * step that failed, with that step's name in *ret_step (optional). */
+int rig_fresh_domain_works(struct rig_env *env, const char **ret_step);
+
+/* FLASK, enforcing: 1; FLASK permissive: 0; no FLASK (dummy XSM answers
+ * the xsm_op with -ENOSYS): -ENOSYS; else -errno. */
+int rig_flask_enforcing(xc_interface *xch);
+
 #endif
