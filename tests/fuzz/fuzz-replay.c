@@ -35,6 +35,10 @@ static int replay_file(const char *path)
         len += n;
     } while (n > 0);
     fclose(f);
+    /* Named before it runs: a failed check aborts, and the log then ends
+     * with the input that did it. */
+    printf("%s\n", path);
+    fflush(stdout);
     LLVMFuzzerTestOneInput(buf, len);
     free(buf);
     return 0;
