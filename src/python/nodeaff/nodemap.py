@@ -11,6 +11,7 @@ sizes: ``NodeMap([1], size=4) == NodeMap([1], size=64)``.
 from __future__ import annotations
 
 import ctypes
+import operator
 import weakref
 from collections.abc import Iterable, Iterator, Set
 from typing import Any, Optional, Union
@@ -84,7 +85,7 @@ class NodeMap:
         mask = 0
         top = -1
         for n in nodes:
-            n = n.__index__() if not isinstance(n, int) else n
+            n = operator.index(n)
             if n < 0 or (size is not None and n >= size):
                 raise OutOfRangeError(34, f"node {n} is not in 0..{(size or MAX_NODES) - 1}",
                                       "nodeaff_nodemap_set")
