@@ -577,7 +577,7 @@ out:
     nodeaff_nodemap_free(set);
     nodeaff_nodemap_free(got);
     if (ret_step)
-        *ret_step = step;
+        *ret_step = r ? step : "every step";
     return r;
 }
 
