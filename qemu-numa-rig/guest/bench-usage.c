@@ -5,26 +5,34 @@
  * control domain; the rig runs it as
  *     rig --preset bench-2node --run bench-usage
  *
- * For each domain size (default 16, 256, 1024, 2048, 4096 MiB, those that fit in
- * the host's free memory) it creates a PV domain with libxenctrl, populates
- * it, and times two ways of learning how many of its pages sit on each node:
+ * For each domain size (default 16, 256, 1024, 2048 MiB: those that fit in
+ * the host's free memory all at once) it creates a PV domain with
+ * libxenctrl, populates it, and times two ways of learning how many of its
+ * pages sit on each node:
  *
  *   query  nodeaff_domain_get_usage(): the series' counters, one domctl.
  *          Rounds of QUERY_CALLS calls, timed per round (two clock reads
  *          per round, so the clock's own cost does not flatten the
  *          figures); the figure is the median over rounds of ns per call.
+ *          All domains exist during this phase and the rounds go round
+ *          robin over them, so load from outside the VM (this host is
+ *          shared) falls on every size alike.
  *   walk   what a toolstack without the series has: debug key 'u'
  *          (xc_send_debug_keys, whose handler walks every domain's page
  *          list under its lock and prints per-node counts), then reading
  *          the new part of Xen's console ring (xc_readconsolering,
  *          incremental) until that domain's node lines are there, then
- *          parsing them.  The figure is the median of WALKS walks.
+ *          parsing them.  The handler walks every domain, so this phase
+ *          has one domain, grown and shrunk to each size in turn (never
+ *          destroyed: Xen would scrub a dead domain's pages from its idle
+ *          vCPU beside the benchmark); the walk sees only dom0 beside it.
+ *          Three passes over the sizes (smallest first, largest first,
+ *          smallest first) of three walks each; the figure is the median
+ *          of the nine.
  *
- * Query rounds and walks are interleaved, so drift hits both.  Before each
- * walk the query is made once more and its counts must equal the walk's
- * exactly (the domain never runs, so nothing moves): a mismatch fails the
- * run.  Sizes are measured smallest first and each domain is destroyed
- * before the next is made, so the walk sees only dom0 besides it.
+ * Before each walk the query is made once more and its counts must equal
+ * the walk's exactly (the domain never runs, so nothing moves): a mismatch
+ * fails the run.
  *
  * Goal (issue 8): query time of the largest domain over the smallest at
  * most 1.2 (flat); the walk's ratio is expected to grow with size.  No
@@ -48,7 +56,8 @@
 
 #define QUERY_CALLS 500     /* calls per timed round */
 #define QUERY_ROUNDS 21
-#define WALKS 7
+#define WALKS_PER_PASS 3
+#define WALK_PASSES 3
 #define RING_CHUNK (64u << 10)
 #define FLAT_GOAL 1.2
 
@@ -208,85 +217,74 @@ static int walk(struct ring *r, uint32_t domid, unsigned int nr_nodes,
 struct row {
     unsigned int mib;
     uint64_t pages, query_ns, walk_ns;
+    uint64_t q[QUERY_ROUNDS];
+    uint64_t w[WALKS_PER_PASS * WALK_PASSES];
+    unsigned int walks;
     int counters;
 };
 
-static int bench_size(xc_interface *xch, struct nodeaff_handle *h,
-                      struct ring *r, unsigned int nr_nodes, unsigned int mib,
-                      struct row *row)
+/*
+ * A PV domain whose size changes by populating and releasing pages, never
+ * by destroying it: Xen scrubs a dead domain's pages from its idle vCPU,
+ * which under TCG would compete with the benchmark for the host's cores,
+ * while pages a live domain gives back are freed as they are.
+ */
+struct dom {
+    int domid;          /* -1: none */
+    uint64_t nr;        /* pages populated: frames[0..nr-1] */
+    uint64_t max;
+    xen_pfn_t *frames;  /* PV: the machine frames populate gave back */
+};
+
+#define CHUNK 2048
+
+static int dom_create(xc_interface *xch, struct dom *d, uint64_t max)
 {
-    uint64_t nr = (uint64_t)mib << 8, done = 0, total;
-    uint64_t q[QUERY_ROUNDS], w[WALKS];
-    uint64_t usage[RIG_MAX_NODES], key[RIG_MAX_NODES];
-    unsigned int i, k, walks = 0;
-    int domid, ret, match = 0;
+    d->nr = 0;
+    d->max = max;
+    d->frames = calloc(max ? max : 1, sizeof(*d->frames));
+    if (!d->frames)
+        return -ENOMEM;
+    d->domid = rig_domain_create(xch);
+    return d->domid < 0 ? d->domid : 0;
+}
 
-    domid = rig_domain_create(xch);
-    if (domid < 0) {
-        fprintf(stderr, "bench-usage: creating a domain: %s\n", strerror(-domid));
-        return domid;
-    }
-    ret = rig_populate(xch, (uint32_t)domid, nr, &done);
-    if (ret < 0) {
-        fprintf(stderr, "bench-usage: %u MiB: populated %" PRIu64 " of %" PRIu64
-                " pages: %s\n", mib, done, nr, strerror(-ret));
-        goto out;
-    }
-    /* Warm up both paths (first-use allocations in the library, Xen's). */
-    ret = nodeaff_domain_get_usage(h, (uint32_t)domid, usage, RIG_MAX_NODES);
-    if (ret >= 0)
-        ret = ring_drain(r);
-    if (ret < 0) {
-        fprintf(stderr, "bench-usage: warm-up: %s\n", strerror(-ret));
-        goto out;
-    }
+/* Grows or shrinks d to pages.  0 or -errno. */
+static int dom_resize(xc_interface *xch, struct dom *d, uint64_t pages)
+{
+    while (d->nr < pages) {
+        unsigned long n = pages - d->nr < CHUNK ? (unsigned long)(pages - d->nr)
+                                                : CHUNK;
 
-    for (i = 0; i < QUERY_ROUNDS; i++) {
-        uint64_t t0 = now_ns(), t1;
-
-        for (k = 0; k < QUERY_CALLS; k++) {
-            ret = nodeaff_domain_get_usage(h, (uint32_t)domid, usage,
-                                           RIG_MAX_NODES);
-            if (ret < 0) {
-                fprintf(stderr, "bench-usage: get_usage: %s\n", strerror(-ret));
-                goto out;
-            }
-        }
-        t1 = now_ns();
-        q[i] = (t1 - t0) / QUERY_CALLS;
-
-        /* A walk after every third round, the query's counts beside it. */
-        if (i % 3 != 0 || walks == WALKS)
-            continue;
-        ret = nodeaff_domain_get_usage(h, (uint32_t)domid, usage, RIG_MAX_NODES);
-        if (ret >= 0)
-            ret = walk(r, (uint32_t)domid, nr_nodes, key, &match, &w[walks]);
-        if (ret < 0) {
-            fprintf(stderr, "bench-usage: walk: %s\n", strerror(-ret));
-            goto out;
-        }
-        walks++;
-        total = 0;
-        for (k = 0; k < nr_nodes; k++) {
-            total += usage[k];
-            if (usage[k] != key[k]) {
-                fprintf(stderr, "bench-usage: %u MiB: node %u: query %" PRIu64
-                        " pages, walk %" PRIu64 "\n", mib, k, usage[k], key[k]);
-                ret = -EPROTO;
-            }
-        }
-        if (ret < 0)
-            goto out;
-        row->pages = total;
-        row->counters = match;
+        for (unsigned long i = 0; i < n; i++)
+            d->frames[d->nr + i] = (xen_pfn_t)(0x1000 + d->nr + i);
+        if (xc_domain_populate_physmap_exact(xch, (uint32_t)d->domid, n, 0, 0,
+                                             d->frames + d->nr))
+            return -errno;
+        d->nr += n;
     }
-    row->mib = mib;
-    row->query_ns = median(q, QUERY_ROUNDS);
-    row->walk_ns = median(w, walks);
-    ret = 0;
-out:
-    rig_domain_destroy(xch, (uint32_t)domid);
-    return ret;
+    while (d->nr > pages) {
+        unsigned long n = d->nr - pages < CHUNK ? (unsigned long)(d->nr - pages)
+                                                : CHUNK;
+
+        if (xc_domain_decrease_reservation_exact(xch, (uint32_t)d->domid, n, 0,
+                                                 d->frames + d->nr - n))
+            return -errno;
+        d->nr -= n;
+    }
+    return 0;
+}
+
+/* Gives every page back, then destroys the (empty) domain. */
+static void dom_destroy(xc_interface *xch, struct dom *d)
+{
+    if (d->domid >= 0) {
+        dom_resize(xch, d, 0);
+        rig_domain_destroy(xch, (uint32_t)d->domid);
+    }
+    d->domid = -1;
+    free(d->frames);
+    d->frames = NULL;
 }
 
 /* Free pages on every node together. */
@@ -303,16 +301,87 @@ static uint64_t free_pages(xc_interface *xch)
     return sum;
 }
 
+/*
+ * The query, every domain at once: round r times QUERY_CALLS calls on each
+ * domain in turn, so load from outside (other QEMUs on the host) falls on
+ * every size alike and the medians compare.  0 or -errno.
+ */
+static int bench_query(struct nodeaff_handle *h, struct row *rows,
+                       const struct dom *doms, unsigned int nr_rows)
+{
+    uint64_t usage[RIG_MAX_NODES];
+    unsigned int i, k, r;
+    int ret;
+
+    for (i = 0; i < nr_rows; i++) {
+        /* Warm-up (first-use allocations), and the size in pages. */
+        ret = nodeaff_domain_get_usage(h, (uint32_t)doms[i].domid, usage,
+                                       RIG_MAX_NODES);
+        if (ret < 0)
+            return ret;
+        rows[i].pages = 0;
+        for (k = 0; k < (unsigned int)ret; k++)
+            rows[i].pages += usage[k];
+    }
+    for (r = 0; r < QUERY_ROUNDS; r++)
+        for (i = 0; i < nr_rows; i++) {
+            uint32_t domid = (uint32_t)doms[i].domid;
+            uint64_t t0 = now_ns();
+
+            for (k = 0; k < QUERY_CALLS; k++) {
+                ret = nodeaff_domain_get_usage(h, domid, usage, RIG_MAX_NODES);
+                if (ret < 0)
+                    return ret;
+            }
+            rows[i].q[r] = (now_ns() - t0) / QUERY_CALLS;
+        }
+    for (i = 0; i < nr_rows; i++)
+        rows[i].query_ns = median(rows[i].q, QUERY_ROUNDS);
+    return 0;
+}
+
+/*
+ * The walk, for domid alone (debug key 'u' walks every domain, so the
+ * others must be gone): WALKS_PER_PASS walks, each after a query
+ * whose counts must equal the walk's.  0, -EPROTO on a mismatch, or -errno.
+ */
+static int bench_walk(struct nodeaff_handle *h, struct ring *r,
+                      unsigned int nr_nodes, uint32_t domid, struct row *row)
+{
+    uint64_t usage[RIG_MAX_NODES], key[RIG_MAX_NODES];
+    unsigned int i, k;
+    int ret, match = 0;
+
+    ret = ring_drain(r);
+    for (i = 0; i < WALKS_PER_PASS && ret >= 0; i++) {
+        ret = nodeaff_domain_get_usage(h, domid, usage, RIG_MAX_NODES);
+        if (ret >= 0)
+            ret = walk(r, domid, nr_nodes, key, &match, &row->w[row->walks]);
+        if (ret < 0)
+            break;
+        for (k = 0; k < nr_nodes; k++)
+            if (usage[k] != key[k]) {
+                fprintf(stderr, "bench-usage: %u MiB: node %u: query %" PRIu64
+                        " pages, walk %" PRIu64 "\n", row->mib, k, usage[k], key[k]);
+                ret = -EPROTO;
+            }
+        if (row->walks++ == 0 || match < row->counters)
+            row->counters = match;
+    }
+    return ret < 0 ? ret : 0;
+}
+
 int main(int argc, char **argv)
 {
-    static const unsigned int defaults[] = { 16, 256, 1024, 2048, 4096 };
-    unsigned int sizes[16], nr_sizes = 0, nr_rows = 0, i, nr_nodes;
+    static const unsigned int defaults[] = { 16, 256, 1024, 2048 };
+    unsigned int sizes[16], nr_sizes = 0, nr_rows = 0, i, k, p, nr_nodes;
     struct row rows[16];
+    struct dom doms[16];
     struct nodeaff_handle *h;
     struct nodeaff_topology *topo;
     struct ring ring = { 0 };
     xc_interface *xch;
-    uint64_t avail;
+    uint64_t avail, base, want = 0;
     int ret, status = 0;
 
     for (i = 1; i < (unsigned int)argc && nr_sizes < 16; i++)
@@ -347,31 +416,86 @@ int main(int argc, char **argv)
         return 1;
     ring.xch = xch;
 
-    avail = free_pages(xch);
+    /* Every size at once must fit (the query phase holds them all),
+     * leaving Xen and dom0 1/16 of what is free, 64 MiB at least. */
+    base = avail = free_pages(xch);
+    avail -= avail / 16 > 16384 ? avail / 16 : 16384;
     printf("bench-usage: %u node(s), %" PRIu64 " MiB free; query: median of %d "
-           "rounds of %d calls; walk: median of %d\n", nr_nodes, avail >> 8,
-           QUERY_ROUNDS, QUERY_CALLS, WALKS);
-    for (i = 0; i < nr_sizes; i++) {
-        /* Leave Xen and dom0 some room: 1/16 of what is free, 64 MiB at
-         * least. */
-        uint64_t want = (uint64_t)sizes[i] << 8, spare;
-
-        avail = free_pages(xch);
-        spare = avail / 16;
-        if (want + (spare > 16384 ? spare : 16384) > avail) {
-            printf("# %u MiB: does not fit (%" PRIu64 " MiB free), skipped\n",
-                   sizes[i], avail >> 8);
+           "rounds of %d calls, sizes interleaved; walk: median of %d, one "
+           "domain at a time, in %d passes\n", nr_nodes, base >> 8, QUERY_ROUNDS,
+           QUERY_CALLS, WALKS_PER_PASS * WALK_PASSES, WALK_PASSES);
+    for (i = 0; i < nr_sizes && nr_rows < 16; i++) {
+        if (want + ((uint64_t)sizes[i] << 8) > avail) {
+            printf("# %u MiB: does not fit beside the others (%" PRIu64
+                   " MiB free), skipped\n", sizes[i], base >> 8);
             continue;
         }
-        ret = bench_size(xch, h, &ring, nr_nodes, sizes[i], &rows[nr_rows]);
-        if (ret < 0) {
-            status = 1;
-            break;
-        }
+        want += (uint64_t)sizes[i] << 8;
+        memset(&rows[nr_rows], 0, sizeof(rows[nr_rows]));
+        rows[nr_rows].mib = sizes[i];
         nr_rows++;
-        /* Let the destroyed domain's pages come back before the next. */
-        for (int tries = 0; tries < 50 && free_pages(xch) + 64 < avail; tries++)
-            usleep(100000);
+    }
+
+    if (nr_rows == 0) {
+        fprintf(stderr, "bench-usage: no size fits\n");
+        return 1;
+    }
+
+    /* Phase 1: the query, all domains present. */
+    for (i = 0; i < nr_rows; i++)
+        doms[i].domid = -1;
+    for (i = 0; i < nr_rows && status == 0; i++) {
+        uint64_t pages = (uint64_t)rows[i].mib << 8;
+
+        ret = dom_create(xch, &doms[i], pages);
+        if (ret == 0)
+            ret = dom_resize(xch, &doms[i], pages);
+        if (ret < 0) {
+            fprintf(stderr, "bench-usage: a %u MiB domain: %s\n", rows[i].mib,
+                    strerror(-ret));
+            status = 1;
+        }
+    }
+    if (status == 0 && (ret = bench_query(h, rows, doms, nr_rows)) < 0) {
+        fprintf(stderr, "bench-usage: get_usage: %s\n", strerror(-ret));
+        status = 1;
+    }
+    for (i = 0; i < nr_rows; i++)
+        dom_destroy(xch, &doms[i]);
+
+    /* Phase 2: the walk, one domain resized to each size in turn, in
+     * WALK_PASSES passes (smallest first, then largest first, ...), so
+     * that load from outside the VM does not fall on one size only. */
+    if (status == 0 &&
+        (ret = dom_create(xch, &doms[0], (uint64_t)rows[nr_rows - 1].mib << 8)) < 0) {
+        fprintf(stderr, "bench-usage: creating a domain: %s\n", strerror(-ret));
+        status = 1;
+    }
+    for (p = 0; p < WALK_PASSES && status == 0; p++)
+        for (k = 0; k < nr_rows && status == 0; k++) {
+            struct row *row = &rows[p % 2 ? nr_rows - 1 - k : k];
+
+            ret = dom_resize(xch, &doms[0], (uint64_t)row->mib << 8);
+            if (ret == 0)
+                ret = bench_walk(h, &ring, nr_nodes, (uint32_t)doms[0].domid, row);
+            if (ret < 0) {
+                fprintf(stderr, "bench-usage: %u MiB: walk: %s\n", row->mib,
+                        strerror(-ret));
+                status = 1;
+            }
+        }
+    dom_destroy(xch, &doms[0]);
+    for (i = 0; i < nr_rows && status == 0; i++) {
+        /* Every walk, in the order taken, to show the spread. */
+        printf("# walks of %u MiB, us:", rows[i].mib);
+        for (k = 0; k < rows[i].walks; k++)
+            printf(" %" PRIu64, rows[i].w[k] / 1000);
+        printf("\n");
+        rows[i].walk_ns = median(rows[i].w, rows[i].walks);
+    }
+    if (status) {
+        fprintf(stderr, "bench-usage: failed, no table\n");
+        return status;
     }
 
     printf("%8s %9s %12s %12s %10s  %s\n", "size", "pages", "query ns",
@@ -382,8 +506,7 @@ int main(int argc, char **argv)
         printf("%5u MiB %9" PRIu64 " %12" PRIu64 " %12" PRIu64 " %9.1fx  %s\n",
                w->mib, w->pages, w->query_ns, w->walk_ns,
                (double)w->walk_ns / (double)(w->query_ns ? w->query_ns : 1),
-               w->counters > 0 ? "equal; Xen: counters match"
-                               : "equal");
+               w->counters > 0 ? "equal; Xen: counters match" : "equal");
         printf("RESULT size_mib=%u pages=%" PRIu64 " query_ns=%" PRIu64
                " walk_ns=%" PRIu64 " ratio=%.1f match=1\n", w->mib, w->pages,
                w->query_ns, w->walk_ns,
