@@ -127,8 +127,8 @@ def _apply(short: str, value: str, opts: dict, io: _Out) -> Optional[int]:
     elif short == "j":
         opts["json"] = True
     elif short == "h":
-        io.print(f"Usage: nodeaff parse [--max-nodes N] [--format list|hex|json] "
-                 f"[--json] EXPR...\n")
+        io.print("Usage: nodeaff parse [--max-nodes N] [--format list|hex|json] "
+                 "[--json] EXPR...\n")
         return EXIT_OK
     return None
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import errno
 import os
-import threading
 import weakref
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Optional, Union
 
 from . import _lib
 from ._lib import lib
-from .errors import InvalidArgumentError, ParseError, check, error_from_errno
+from .errors import ParseError, check, error_from_errno
 from .nodemap import NodeMap, Text, _check_text, _decode, _encode, parse_reason_str
 
 __all__ = [
@@ -152,7 +152,7 @@ class Topology:
         if r < 0:
             e = error_from_errno(r, "nodeaff_topology_from_file")
             e.filename = os.fspath(path)
-            if r == -22:
+            if r == -errno.EINVAL:
                 e.line = line.value  # type: ignore[attr-defined]
                 e.strerror = f"malformed topology file, line {line.value}"
             raise e
@@ -190,7 +190,7 @@ class Topology:
     def cpu_node(self, cpu: int) -> Optional[int]:
         """The node of a CPU, None if it is on no (online) node."""
         r = lib.nodeaff_topology_cpu_node(self._ptr, cpu)
-        if r == -2:  # ENOENT
+        if r == -errno.ENOENT:
             return None
         return check(r, "nodeaff_topology_cpu_node")
 
@@ -329,7 +329,6 @@ class Host:
         check(lib.nodeaff_open(0, ctypes.byref(ptr)), "nodeaff_open")
         self._ptr: Any = ptr
         self._finalizer = weakref.finalize(self, lib.nodeaff_close, ptr)
-        self._lock = threading.Lock()
         self._nr_nodes: Optional[int] = None
 
     @classmethod
@@ -432,7 +431,7 @@ class Host:
         while True:
             buf = (ctypes.c_uint64 * room)()
             r = lib.nodeaff_domain_get_usage(self._h(), domid, buf, room)
-            if r == -105 and room < _lib.NODEMAP_MAX_NODES:  # ENOBUFS: nodes came online
+            if r == -errno.ENOBUFS and room < _lib.NODEMAP_MAX_NODES:  # more nodes than thought
                 room *= 2
                 continue
             n = check(r, "nodeaff_domain_get_usage")

@@ -11,6 +11,7 @@ sizes: ``NodeMap([1], size=4) == NodeMap([1], size=64)``.
 from __future__ import annotations
 
 import ctypes
+import errno
 import operator
 import weakref
 from collections.abc import Iterable, Iterator, Set
@@ -51,7 +52,7 @@ def _encode(text: Text) -> bytes:
 def _check_text(raw: bytes, text: Text, function: str) -> None:
     nul = raw.find(b"\0")
     if nul >= 0:
-        raise ParseError(22, "embedded NUL character", nul + 1, _PARSE_TRAILING_GARBAGE,
+        raise ParseError(errno.EINVAL, "embedded NUL character", nul + 1, _PARSE_TRAILING_GARBAGE,
                          _decode(text), function)
 
 
@@ -87,7 +88,7 @@ class NodeMap:
         for n in nodes:
             n = operator.index(n)
             if n < 0 or (size is not None and n >= size):
-                raise OutOfRangeError(34, f"node {n} is not in 0..{(size or MAX_NODES) - 1}",
+                raise OutOfRangeError(errno.ERANGE, f"node {n} is not in 0..{(size or MAX_NODES) - 1}",
                                       "nodeaff_nodemap_set")
             mask |= 1 << n
             top = max(top, n)
