@@ -223,10 +223,16 @@ int main(int argc, char **argv)
              (unsigned long long)max_done);
     tap_diag("time in create+set %.1f s, populate %.1f s, destroy %.1f s, "
              "waiting for free memory %.1f s", t_create, t_pop, t_destroy, t_wait);
-    tap_diag("worst deviation from the baseline: node %d right after a destroy %llu pages "
-             "missing; all nodes settled (every %d rounds) %llu pages missing (round %d; -1: none), "
-             "%llu above", node, (unsigned long long)worst_n, SETTLE_EVERY,
-             (unsigned long long)worst, worst_round, (unsigned long long)worst_excess);
+    {
+        char where[32] = "";
+
+        if (worst_round >= 0)
+            snprintf(where, sizeof(where), " (round %d)", worst_round);
+        tap_diag("worst deviation from the baseline: node %d right after a destroy %llu "
+                 "pages missing; all nodes settled (every %d rounds) %llu pages missing%s, "
+                 "%llu above", node, (unsigned long long)worst_n, SETTLE_EVERY,
+                 (unsigned long long)worst, where, (unsigned long long)worst_excess);
+    }
     tap_ok(n_setup == 0, "%u rounds: create + strict {%d} (%u failed)", rounds, node, n_setup);
     tap_ok(n_enomem == rounds, "populate beyond the free memory gives -ENOMEM: %u/%u",
            n_enomem, rounds);
