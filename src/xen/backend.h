@@ -30,7 +30,6 @@ struct nodeaff_handle {
     pthread_mutex_t lock;            /* serializes every call on the handle */
     unsigned int features;           /* NODEAFF_FEATURE_* */
     unsigned int nr_nodes;           /* host node ids: last online + 1 */
-    unsigned int nodemap_bytes;      /* libxenctrl's xc_get_nodemap_size() */
     void *buf;                       /* hypercall buffer for stable ops */
     size_t buf_size;
 };
@@ -60,10 +59,9 @@ int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed);
 void nodeaff_xen_lock(struct nodeaff_handle *h);
 void nodeaff_xen_unlock(struct nodeaff_handle *h);
 
-/* xc-ops.c: upstream operations; the caller holds the lock (set and get
- * send libxenctrl's domctls themselves, through h->buf).  bytes holds
- * NODEAFF_XEN_FULL_BITS / 8 bytes in xenctl_bitmap layout (Xen reads and
- * writes nodemap_bytes of it, MAX_NUMNODES bits). */
+/* xc-ops.c: upstream operations; the caller holds the lock.  bytes holds
+ * NODEAFF_XEN_FULL_BITS / 8 bytes in xenctl_bitmap layout (libxenctrl
+ * reads and writes MAX_NUMNODES bits of it). */
 int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes);
 int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,

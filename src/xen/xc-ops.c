@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <xenctrl.h>
-#include <xencall.h>
 
 #include "xen/backend.h"
 
@@ -30,7 +29,6 @@ int nodeaff_xc_nr_nodes(struct nodeaff_handle *h)
         return nodeaff_xen_errno(size, errno);
     if (size > (int)(NODEAFF_XEN_FULL_BITS / 8))
         return -EOVERFLOW;
-    h->nodemap_bytes = (unsigned int)size;
 
     ret = xc_numainfo(h->xch, &n, NULL, NULL);
     if (ret < 0)
@@ -38,63 +36,23 @@ int nodeaff_xc_nr_nodes(struct nodeaff_handle *h)
     return n > 0 ? (int)n : -EIO;
 }
 
-/*
- * XEN_DOMCTL_{set,get}nodeaffinity exactly as libxenctrl's
- * xc_domain_node_{set,get}affinity() send them (its interface version,
- * nr_bits = its nodemap size, which it caches and we ask once at open),
- * less the hypercall buffer those functions allocate, copy through and
- * free on every call (libxencall's buffer cache, behind its own lock):
- * the handle has one buffer, ours under the handle's lock, and the bitmap
- * goes where the stable ops put theirs, after a whole struct xen_domctl.
- */
-static void node_affinity_domctl(struct nodeaff_handle *h, uint32_t cmd,
-                                 uint32_t domid, uint8_t **ret_map)
-{
-    struct xen_domctl *domctl = h->buf;
-    uint8_t *map = (uint8_t *)h->buf +
-                   ((sizeof(struct xen_domctl) + 7) & ~(size_t)7);
-
-    memset(domctl, 0, sizeof(*domctl));
-    domctl->cmd = cmd;
-    domctl->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    domctl->domain = (domid_t)domid;
-    /* _raw: xenctrl.h redefines the plain macro for its own buffers. */
-    set_xen_guest_handle_raw(domctl->u.nodeaffinity.nodemap.bitmap, map);
-    domctl->u.nodeaffinity.nodemap.nr_bits = h->nodemap_bytes * 8;
-    *ret_map = map;
-}
-
-static int send_domctl(struct nodeaff_handle *h)
-{
-    int ret = xencall1(h->xcall, __HYPERVISOR_domctl,
-                       (uint64_t)(uintptr_t)h->buf);
-
-    return nodeaff_xen_errno(ret, errno);
-}
-
 int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes)
 {
-    uint8_t *map;
+    /* libxenctrl copies xc_get_nodemap_size() bytes (MAX_NUMNODES bits):
+     * the caller's buffer is NODEAFF_XEN_FULL_BITS / 8 bytes, zeroed past
+     * the host's nodes. */
+    int ret = xc_domain_node_setaffinity(h->xch, domid, (uint8_t *)bytes);
 
-    /* The caller's buffer is NODEAFF_XEN_FULL_BITS / 8 bytes, zeroed past
-     * the host's nodes; Xen reads nodemap_bytes of it, as from libxenctrl. */
-    node_affinity_domctl(h, XEN_DOMCTL_setnodeaffinity, domid, &map);
-    memcpy(map, bytes, h->nodemap_bytes);
-    return send_domctl(h);
+    return nodeaff_xen_errno(ret, errno);
 }
 
 int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
                             uint8_t *bytes)
 {
-    uint8_t *map;
-    int ret;
+    int ret = xc_domain_node_getaffinity(h->xch, domid, bytes);
 
-    node_affinity_domctl(h, XEN_DOMCTL_getnodeaffinity, domid, &map);
-    ret = send_domctl(h);
-    if (ret == 0)
-        memcpy(bytes, map, h->nodemap_bytes);
-    return ret;
+    return nodeaff_xen_errno(ret, errno);
 }
 
 /*
