@@ -19,30 +19,20 @@ xc_interface *rig_xc_open(void)
     return xch;
 }
 
-int rig_domain_create(xc_interface *xch)
+int rig_domain_create_sid(xc_interface *xch, uint32_t ssidref)
 {
     struct xen_domctl_createdomain cfg;
     uint32_t domid = 0;
 
     memset(&cfg, 0, sizeof(cfg));
+    cfg.ssidref = ssidref;
     cfg.max_vcpus = 1;
     cfg.max_evtchn_port = 1023;
     cfg.max_grant_frames = 1;
     cfg.max_maptrack_frames = 0;
     cfg.grant_opts = XEN_DOMCTL_GRANT_version(1);
-    if (xc_domain_create(xch, &domid, &cfg)) {
-        /* Under FLASK a domain needs a label, as xl's seclabel= gives. */
-        char label[] = "system_u:system_r:domU_t";
-        uint32_t sid = 0;
-
-        if (errno != EACCES ||
-            xc_flask_context_to_sid(xch, label, sizeof(label), &sid))
-            return -errno;
-        cfg.ssidref = sid;
-        domid = 0;
-        if (xc_domain_create(xch, &domid, &cfg))
-            return -errno;
-    }
+    if (xc_domain_create(xch, &domid, &cfg))
+        return -errno;
     /* vCPUs make the automatic node affinity follow the cpupool. */
     if (xc_domain_max_vcpus(xch, domid, 1) ||
         xc_domain_setmaxmem(xch, domid, ~0ULL >> 12)) {
@@ -52,6 +42,22 @@ int rig_domain_create(xc_interface *xch)
         return e;
     }
     return (int)domid;
+}
+
+int rig_domain_create(xc_interface *xch)
+{
+    int domid = rig_domain_create_sid(xch, 0);
+
+    if (domid == -EACCES) {
+        /* Under FLASK a domain needs a label, as xl's seclabel= gives. */
+        char label[] = "system_u:system_r:domU_t";
+        uint32_t sid = 0;
+
+        if (xc_flask_context_to_sid(xch, label, sizeof(label), &sid))
+            return -errno;
+        domid = rig_domain_create_sid(xch, sid);
+    }
+    return domid;
 }
 
 int rig_domain_destroy(xc_interface *xch, uint32_t domid)

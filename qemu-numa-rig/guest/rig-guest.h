@@ -20,8 +20,12 @@
 xc_interface *rig_xc_open(void);
 
 /* Creates an empty PV domain (one vCPU, never started) with unlimited
- * maxmem.  Returns its id, or -errno. */
+ * maxmem, labelled domU_t under FLASK.  Returns its id, or -errno. */
 int rig_domain_create(xc_interface *xch);
+
+/* The same with FLASK label ssidref (0: the hypervisor's default, which
+ * FLASK refuses with -EACCES).  Returns its id, or -errno. */
+int rig_domain_create_sid(xc_interface *xch, uint32_t ssidref);
 
 /* Destroys domid.  Returns 0 or -errno. */
 int rig_domain_destroy(xc_interface *xch, uint32_t domid);

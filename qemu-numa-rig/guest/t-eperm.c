@@ -44,30 +44,6 @@ static int get_bool(xc_interface *xch, int *ret_value)
     return xc_flask_getbool_byname(xch, name, ret_value, &pend) ? -errno : 0;
 }
 
-/* A domain labelled prot_domU_t (what xl's seclabel= does). */
-static int create_prot(xc_interface *xch, uint32_t sid)
-{
-    struct xen_domctl_createdomain cfg;
-    uint32_t domid = 0;
-
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ssidref = sid;
-    cfg.max_vcpus = 1;
-    cfg.max_evtchn_port = 1023;
-    cfg.max_grant_frames = 1;
-    cfg.grant_opts = XEN_DOMCTL_GRANT_version(1);
-    if (xc_domain_create(xch, &domid, &cfg))
-        return -errno;
-    if (xc_domain_max_vcpus(xch, domid, 1) ||
-        xc_domain_setmaxmem(xch, domid, ~0ULL >> 12)) {
-        int e = -errno;
-
-        xc_domain_destroy(xch, domid);
-        return e;
-    }
-    return (int)domid;
-}
-
 /* The calls that must work on domid (the control checks). */
 static int all_ops_work(struct rig_env *env, uint32_t domid,
                         const struct nodeaff_nodemap *set, int may_set)
@@ -154,7 +130,7 @@ int main(int argc, char **argv)
     r = get_bool(env.xch, &value);
     tap_ok(r == 0 && value == 0, "%s is false to begin with (%d, value %d)", BOOL_NAME, r,
            value);
-    prot = create_prot(env.xch, sid);
+    prot = rig_domain_create_sid(env.xch, sid);
     ctl = rig_domain_create(env.xch);
     if (prot < 0 || ctl < 0)
         tap_bail("create prot_domU_t d%d / domU_t d%d", prot, ctl);
