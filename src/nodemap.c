@@ -21,7 +21,8 @@ static inline unsigned int max_u(unsigned int a, unsigned int b)
     return a > b ? a : b;
 }
 
-NODEAFF_HOT NODEAFF_EXPORT int nodeaff_nodemap_new(unsigned int nr_nodes,
+NODEAFF_HOT
+NODEAFF_EXPORT int nodeaff_nodemap_new(unsigned int nr_nodes,
                                        struct nodeaff_nodemap **ret_map)
 {
     struct nodeaff_nodemap *map;
@@ -58,7 +59,8 @@ NODEAFF_EXPORT int nodeaff_nodemap_copy(const struct nodeaff_nodemap *map,
     return 0;
 }
 
-NODEAFF_HOT NODEAFF_EXPORT void nodeaff_nodemap_free(struct nodeaff_nodemap *map)
+NODEAFF_HOT
+NODEAFF_EXPORT void nodeaff_nodemap_free(struct nodeaff_nodemap *map)
 {
     free(map);
 }
@@ -300,7 +302,8 @@ static inline uint8_t raw_byte_mask(uint32_t nr_bits, size_t index)
     return (uint8_t)((1U << (nr_bits % 8)) - 1);
 }
 
-NODEAFF_HOT NODEAFF_EXPORT int nodeaff_nodemap_import_raw(struct nodeaff_nodemap *map,
+NODEAFF_HOT
+NODEAFF_EXPORT int nodeaff_nodemap_import_raw(struct nodeaff_nodemap *map,
                                               const void *bytes, uint32_t nr_bits)
 {
     const uint8_t *in = bytes;
@@ -332,7 +335,8 @@ NODEAFF_HOT NODEAFF_EXPORT int nodeaff_nodemap_import_raw(struct nodeaff_nodemap
     return 0;
 }
 
-NODEAFF_HOT NODEAFF_EXPORT int nodeaff_nodemap_export_raw(const struct nodeaff_nodemap *map,
+NODEAFF_HOT
+NODEAFF_EXPORT int nodeaff_nodemap_export_raw(const struct nodeaff_nodemap *map,
                                               void *bytes, uint32_t nr_bits)
 {
     uint8_t *out = bytes;

@@ -8,12 +8,14 @@
 
 #include "xen/backend.h"
 
-NODEAFF_HOT int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed)
+NODEAFF_HOT
+int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed)
 {
     return (flags & ~allowed) ? -EINVAL : 0;
 }
 
-NODEAFF_HOT int nodeaff_xen_check_nodes(const struct nodeaff_nodemap *nodes,
+NODEAFF_HOT
+int nodeaff_xen_check_nodes(const struct nodeaff_nodemap *nodes,
                             unsigned int nr_nodes)
 {
     int last;

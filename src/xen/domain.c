@@ -26,7 +26,8 @@ static int has(const struct nodeaff_handle *h, unsigned int feature)
     return (h->features & feature) != 0;
 }
 
-NODEAFF_HOT NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
+NODEAFF_HOT
+NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
                                                uint32_t domid,
                                                const struct nodeaff_nodemap *nodes,
                                                unsigned int flags)
@@ -60,7 +61,8 @@ NODEAFF_HOT NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle
 }
 
 /* Reads mask and flags into a new map; flags are 0 without the series. */
-NODEAFF_HOT static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
+NODEAFF_HOT
+static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
                          struct nodeaff_nodemap **ret_nodes,
                          unsigned int *ret_flags)
 {
@@ -97,7 +99,8 @@ NODEAFF_HOT static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
     return 0;
 }
 
-NODEAFF_HOT NODEAFF_EXPORT int nodeaff_domain_get_affinity(struct nodeaff_handle *handle,
+NODEAFF_HOT
+NODEAFF_EXPORT int nodeaff_domain_get_affinity(struct nodeaff_handle *handle,
                                                uint32_t domid,
                                                struct nodeaff_nodemap **ret_nodes)
 {

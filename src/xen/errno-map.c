@@ -8,7 +8,8 @@
 
 #include "xen/backend.h"
 
-NODEAFF_HOT int nodeaff_xen_errno(int ret, int saved_errno)
+NODEAFF_HOT
+int nodeaff_xen_errno(int ret, int saved_errno)
 {
     if (ret >= 0)
         return ret;

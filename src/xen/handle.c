@@ -48,12 +48,14 @@ static xentoollog_logger silent_logger = {
     .destroy = silent_destroy,
 };
 
-NODEAFF_HOT void nodeaff_xen_lock(struct nodeaff_handle *h)
+NODEAFF_HOT
+void nodeaff_xen_lock(struct nodeaff_handle *h)
 {
     pthread_mutex_lock(&h->lock);
 }
 
-NODEAFF_HOT void nodeaff_xen_unlock(struct nodeaff_handle *h)
+NODEAFF_HOT
+void nodeaff_xen_unlock(struct nodeaff_handle *h)
 {
     pthread_mutex_unlock(&h->lock);
 }

@@ -36,7 +36,8 @@ int nodeaff_xc_nr_nodes(struct nodeaff_handle *h)
     return n > 0 ? (int)n : -EIO;
 }
 
-NODEAFF_HOT int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
+NODEAFF_HOT
+int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes)
 {
     /* libxenctrl copies xc_get_nodemap_size() bytes (MAX_NUMNODES bits):
@@ -47,7 +48,8 @@ NODEAFF_HOT int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid
     return nodeaff_xen_errno(ret, errno);
 }
 
-NODEAFF_HOT int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
+NODEAFF_HOT
+int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
                             uint8_t *bytes)
 {
     int ret = xc_domain_node_getaffinity(h->xch, domid, bytes);
