@@ -23,6 +23,7 @@
 
 struct xc_interface_core;
 struct xencall_handle;
+struct xen_domctl_getdomaininfo;
 
 struct nodeaff_handle {
     struct xc_interface_core *xch;   /* upstream ops, sysctls */
@@ -69,6 +70,13 @@ int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
 int nodeaff_xc_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
 int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
                             unsigned int nr_entries);
+/* Calls fn(info, ctx) for every domain (xc_domain_getinfolist, in
+ * batches) until fn returns non-zero.  Returns 0, fn's negative return,
+ * or -errno. */
+int nodeaff_xc_for_each_domain(struct nodeaff_handle *h,
+                               int (*fn)(const struct xen_domctl_getdomaininfo *info,
+                                         void *ctx),
+                               void *ctx);
 int nodeaff_xc_nr_nodes(struct nodeaff_handle *h);
 
 /* stable-ops.c: the series' domctls; the caller holds the lock.

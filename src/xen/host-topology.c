@@ -29,56 +29,45 @@ static void snapshot_free(struct host_snapshot *s)
     free(s->vcpus);
 }
 
+struct count_ctx {
+    struct nodeaff_handle *h;
+    struct host_snapshot *s;
+};
+
 /*
  * Counts each domain's vCPUs on every node of its node affinity, as libxl
  * counts a vCPU on every node its affinity covers.  A domain with automatic
  * affinity spanning all nodes weighs the same on each, so it does not bias
  * placement.  Domains that vanish during the walk are skipped.
  */
+static int count_domain_vcpus(const xc_domaininfo_t *info, void *ctx)
+{
+    struct count_ctx *c = ctx;
+    uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8] = { 0 };
+    unsigned int flags, n;
+    int ret;
+
+    if (info->flags & XEN_DOMINF_dying)
+        return 0;
+    if (c->h->features & NODEAFF_FEATURE_STATE)
+        ret = nodeaff_stable_get_affinity(c->h, info->domain, bytes, &flags);
+    else
+        ret = nodeaff_xc_get_affinity(c->h, info->domain, bytes);
+    if (ret == -ESRCH)
+        return 0;
+    if (ret < 0)
+        return ret;
+    for (n = 0; n < c->s->nr_nodes; n++)
+        if (bytes[n / 8] & (1U << (n % 8)))
+            c->s->vcpus[n] += info->max_vcpu_id + 1;
+    return 0;
+}
+
 static int count_vcpus(struct nodeaff_handle *h, struct host_snapshot *s)
 {
-    enum { BATCH = 256 };
-    uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8];
-    xc_domaininfo_t *info;
-    uint32_t next = 0;
-    unsigned int flags, i, n;
-    int got, ret = 0;
+    struct count_ctx c = { h, s };
 
-    info = calloc(BATCH, sizeof(*info));
-    if (!info)
-        return -ENOMEM;
-    for (;;) {
-        got = xc_domain_getinfolist(h->xch, next, BATCH, info);
-        if (got < 0) {
-            ret = nodeaff_xen_errno(got, errno);
-            break;
-        }
-        for (i = 0; i < (unsigned int)got; i++) {
-            if (info[i].flags & XEN_DOMINF_dying)
-                continue;
-            memset(bytes, 0, sizeof(bytes));
-            if (h->features & NODEAFF_FEATURE_STATE)
-                ret = nodeaff_stable_get_affinity(h, info[i].domain, bytes,
-                                                  &flags);
-            else
-                ret = nodeaff_xc_get_affinity(h, info[i].domain, bytes);
-            if (ret == -ESRCH) {
-                ret = 0;
-                continue;
-            }
-            if (ret < 0)
-                goto out;
-            for (n = 0; n < s->nr_nodes; n++)
-                if (bytes[n / 8] & (1U << (n % 8)))
-                    s->vcpus[n] += info[i].max_vcpu_id + 1;
-        }
-        if (got < BATCH)
-            break;
-        next = info[got - 1].domain + 1;
-    }
-out:
-    free(info);
-    return ret;
+    return nodeaff_xc_for_each_domain(h, count_domain_vcpus, &c);
 }
 
 /* Reads everything under the lock, into plain arrays. */

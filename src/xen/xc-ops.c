@@ -94,50 +94,76 @@ static int cmp_domid(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Walks every domain in batches; the caller sees a sorted list and, on
- * failure, nothing written. */
-int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
-                            unsigned int nr_entries)
+int nodeaff_xc_for_each_domain(struct nodeaff_handle *h,
+                               int (*fn)(const struct xen_domctl_getdomaininfo *info,
+                                         void *ctx),
+                               void *ctx)
 {
     enum { BATCH = 256 };
     xc_domaininfo_t *info;
-    uint32_t *ids = NULL, *grown;
-    unsigned int n = 0, i;
     uint32_t next = 0;
-    int got, ret;
+    unsigned int i;
+    int got, ret = 0;
 
     info = calloc(BATCH, sizeof(*info));
     if (!info)
         return -ENOMEM;
-
     for (;;) {
         got = xc_domain_getinfolist(h->xch, next, BATCH, info);
         if (got < 0) {
             ret = nodeaff_xen_errno(got, errno);
-            goto out;
-        }
-        if (got == 0)
             break;
-        grown = realloc(ids, (n + (unsigned int)got) * sizeof(*ids));
-        if (!grown) {
-            ret = -ENOMEM;
-            goto out;
         }
-        ids = grown;
-        for (i = 0; i < (unsigned int)got; i++)
-            ids[n++] = info[i].domain;
+        for (i = 0; i < (unsigned int)got && ret == 0; i++)
+            ret = fn(&info[i], ctx);
+        if (ret < 0 || got < BATCH)
+            break;
         next = info[got - 1].domain + 1;
-        if (got < BATCH || next >= DOMID_FIRST_RESERVED)
+        if (next >= DOMID_FIRST_RESERVED)
             break;
     }
-
-    if (n > 1)
-        qsort(ids, n, sizeof(*ids), cmp_domid);
-    for (i = 0; i < n && i < nr_entries; i++)
-        ret_domids[i] = ids[i];
-    ret = (int)n;
-out:
-    free(ids);
     free(info);
+    return ret;
+}
+
+struct domid_list {
+    uint32_t *ids;
+    unsigned int n, size;
+};
+
+static int append_domid(const xc_domaininfo_t *info, void *ctx)
+{
+    struct domid_list *l = ctx;
+
+    if (l->n == l->size) {
+        unsigned int size = l->size ? 2 * l->size : 64;
+        uint32_t *grown = realloc(l->ids, size * sizeof(*grown));
+
+        if (!grown)
+            return -ENOMEM;
+        l->ids = grown;
+        l->size = size;
+    }
+    l->ids[l->n++] = info->domain;
+    return 0;
+}
+
+/* The caller sees a sorted list and, on failure, nothing written. */
+int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
+                            unsigned int nr_entries)
+{
+    struct domid_list l = { NULL, 0, 0 };
+    unsigned int i;
+    int ret;
+
+    ret = nodeaff_xc_for_each_domain(h, append_domid, &l);
+    if (ret == 0) {
+        if (l.n > 1)
+            qsort(l.ids, l.n, sizeof(*l.ids), cmp_domid);
+        for (i = 0; i < l.n && i < nr_entries; i++)
+            ret_domids[i] = l.ids[i];
+        ret = (int)l.n;
+    }
+    free(l.ids);
     return ret;
 }
