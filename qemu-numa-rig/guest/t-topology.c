@@ -28,6 +28,57 @@ static uint64_t hole_inside(const struct rig_env *env, unsigned int file_node)
     return 0;
 }
 
+/* vCPUs per node as the library reads them from the running host now. */
+static int host_vcpus(const struct rig_env *env, int *ret_vcpus)
+{
+    struct nodeaff_topology *t = NULL;
+    int r = nodeaff_topology_from_host(env->h, &t);
+
+    for (unsigned int x = 0; r == 0 && x < env->nr_nodes; x++) {
+        ret_vcpus[x] = nodeaff_topology_node_vcpus(t, x);
+        if (ret_vcpus[x] < 0)
+            r = ret_vcpus[x];
+    }
+    nodeaff_topology_free(t);
+    return r;
+}
+
+/* A new one-vCPU domain counts on exactly the nodes of its affinity:
+ * every node with CPUs while automatic, only node `last` once bound. */
+static void check_vcpu_counts(struct rig_env *env)
+{
+    int before[RIG_MAX_NODES], after[RIG_MAX_NODES], bound[RIG_MAX_NODES];
+    unsigned int mem[RIG_MAX_NODES], nm = rig_mem_nodes(env, mem);
+    unsigned int last = mem[nm - 1], bad_auto = 0, bad_bound = 0, bad_end = 0;
+    struct nodeaff_nodemap *one = rig_nodemap(env->nr_nodes, 1, &last);
+    int domid, r;
+
+    r = host_vcpus(env, before);
+    domid = r ? r : rig_domain_create(env->xch);
+    if (domid < 0) {
+        tap_ok(0, "vCPU counts: %s", strerror(-domid));
+        nodeaff_nodemap_free(one);
+        return;
+    }
+    r = host_vcpus(env, after);
+    r = r ? r : nodeaff_domain_set_affinity(env->h, (uint32_t)domid, one, 0);
+    r = r ? r : host_vcpus(env, bound);
+    for (unsigned int x = 0; r == 0 && x < env->nr_nodes; x++) {
+        bad_auto += after[x] != before[x] + (env->ncpus_of[x] ? 1 : 0);
+        bad_bound += bound[x] != before[x] + (x == last);
+    }
+    tap_ok(r == 0 && bad_auto == 0,
+           "vCPU counts: a new automatic domain adds 1 on each node with CPUs (%d)", r);
+    tap_ok(r == 0 && bad_bound == 0,
+           "vCPU counts: bound to {%u} it adds 1 there only (%d)", last, r);
+    rig_domain_destroy(env->xch, (uint32_t)domid);
+    r = host_vcpus(env, after);
+    for (unsigned int x = 0; r == 0 && x < env->nr_nodes; x++)
+        bad_end += after[x] != before[x];
+    tap_ok(r == 0 && bad_end == 0, "vCPU counts: back to before after destroy (%d)", r);
+    nodeaff_nodemap_free(one);
+}
+
 int main(int argc, char **argv)
 {
     struct rig_env env;
@@ -139,6 +190,8 @@ int main(int argc, char **argv)
     } else {
         tap_ok(0, "xc_numainfo: %s", strerror(errno));
     }
+
+    check_vcpu_counts(&env);
 
     rig_env_close(&env);
     return tap_done();
