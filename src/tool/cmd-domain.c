@@ -29,6 +29,21 @@ static int host_nodes(const char *cmd, struct nodeaff_handle *handle,
     return EXIT_OK;
 }
 
+/* "CMD DOMID": the domain id parsed, then the hypervisor opened. */
+static int open_for_domid(int argc, char **argv, const char *synopsis,
+                          uint32_t *ret_domid, struct nodeaff_handle **ret_handle)
+{
+    int status;
+
+    if (argc != 2)
+        return tool_usage(argv[0], argc < 2 ? "missing DOMID"
+                                            : "too many arguments", synopsis);
+    status = tool_parse_domid(argv[0], argv[1], ret_domid);
+    if (status != EXIT_OK)
+        return status;
+    return tool_open(argv[0], ret_handle);
+}
+
 int cmd_get(int argc, char **argv)
 {
     static const char synopsis[] = "get DOMID";
@@ -38,13 +53,7 @@ int cmd_get(int argc, char **argv)
     int have_flags, status, ret;
     uint32_t domid;
 
-    if (argc != 2)
-        return tool_usage(argv[0], argc < 2 ? "missing DOMID"
-                                            : "too many arguments", synopsis);
-    status = tool_parse_domid(argv[0], argv[1], &domid);
-    if (status != EXIT_OK)
-        return status;
-    status = tool_open(argv[0], &handle);
+    status = open_for_domid(argc, argv, synopsis, &domid, &handle);
     if (status != EXIT_OK)
         return status;
 
@@ -140,13 +149,7 @@ int cmd_reset(int argc, char **argv)
     uint32_t domid;
     char what[64];
 
-    if (argc != 2)
-        return tool_usage(argv[0], argc < 2 ? "missing DOMID"
-                                            : "too many arguments", synopsis);
-    status = tool_parse_domid(argv[0], argv[1], &domid);
-    if (status != EXIT_OK)
-        return status;
-    status = tool_open(argv[0], &handle);
+    status = open_for_domid(argc, argv, synopsis, &domid, &handle);
     if (status != EXIT_OK)
         return status;
     ret = nodeaff_domain_reset_affinity(handle, domid);
