@@ -1,6 +1,6 @@
 /* Debug key 'q' shows each domain's node affinity with its mode.
  *
- * The series (xen-patches/0006) ends dump_domains()'s line
+ * The series (xen-patches/4.17/0006) ends dump_domains()'s line
  *   NODE affinity for domain N: [mask]
  * with "(automatic|explicit, strict|preferred)", so an operator at the
  * console sees whether a domain may spill.  The test presses 'q' after each
