@@ -53,7 +53,8 @@ pub enum ParseReason {
 }
 
 impl ParseReason {
-    pub(crate) fn from_raw(r: c_int) -> ParseReason {
+    /// The reason for a C enum value (`Other` for one this version lacks).
+    pub fn from_raw(r: c_int) -> ParseReason {
         match r as u32 {
             sys::nodeaff_parse_reason_NODEAFF_PARSE_OK => ParseReason::None,
             sys::nodeaff_parse_reason_NODEAFF_PARSE_EMPTY_ELEMENT => ParseReason::EmptyElement,
