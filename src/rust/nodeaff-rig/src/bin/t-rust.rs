@@ -141,35 +141,35 @@ fn main() {
     drop(dom);
     t.errno(h.get_affinity(id), ESRCH, "the destroyed domain is ESRCH");
 
-    // The crate's ten-line example, on a fresh domain.
+    // The crate's ten-line example, on a fresh domain: bound while empty,
+    // then again after 256 pages were populated (all on node 1 if strict).
     let mut dom = xc.create().expect("create a domain");
-    let _ = dom.populate(256);
-    let o = Command::new("bind-strict").arg(dom.id.to_string()).output();
-    match o {
-        Ok(o) => {
-            let out = String::from_utf8_lossy(&o.stdout).trim().to_string();
-            let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
-            for l in out.lines().chain(err.lines()) {
-                println!("# bind-strict {}: {}", dom.id, l);
+    let run = |id: u32| -> (bool, String, String) {
+        match Command::new("bind-strict").arg(id.to_string()).output() {
+            Ok(o) => {
+                let out = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
+                for l in out.lines().chain(err.lines()) {
+                    println!("# bind-strict {}: {}", id, l);
+                }
+                (o.status.success(), out, err)
             }
-            if series && nr_nodes >= 2 {
-                let mut want = vec![0u64; nr_nodes as usize];
-                want[1] = 256;
-                t.ok(
-                    o.status.success()
-                        && out == format!("domain {} on nodes 1 (strict: true), pages per node: {:?}", dom.id, want),
-                    "the example binds strictly and prints the usage",
-                );
-            } else if !series {
-                t.ok(
-                    !o.status.success() && err.contains("Operation not supported"),
-                    "stock: the example fails with EOPNOTSUPP",
-                );
-            }
+            Err(e) => (false, String::new(), format!("cannot run bind-strict: {}", e)),
         }
-        Err(e) => {
-            t.ok(false, &format!("run bind-strict: {}", e));
-        }
+    };
+    if series && nr_nodes >= 2 {
+        let id = dom.id;
+        let line = |pages: &[u64]| format!("domain {} on nodes 1 (strict: true), pages per node: {:?}", id, pages);
+        let mut want = vec![0u64; nr_nodes as usize];
+        let (ok1, out1, _) = run(dom.id);
+        t.ok(ok1 && out1 == line(&want), "the example binds the empty domain strictly to node 1");
+        t.ok(dom.populate(256).is_ok(), "populated 256 pages after the example's binding");
+        want[1] = 256;
+        let (ok2, out2, _) = run(dom.id);
+        t.ok(ok2 && out2 == line(&want), "the example prints the usage: all 256 pages on node 1");
+    } else if !series {
+        let (ok1, _, err) = run(dom.id);
+        t.ok(!ok1 && err.contains("Operation not supported"), "stock: the example fails with EOPNOTSUPP");
     }
     drop(dom);
     println!("1..{}", t.n);
