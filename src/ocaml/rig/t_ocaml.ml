@@ -234,20 +234,26 @@ let check_lifetime () =
                (open_fds ()) fds));
   ignore (ok (with_handle (fun h -> features h <> [])) "a fresh handle after all that works")
 
-(* The README's example, on a fresh domain, beside the usage query. *)
+(* The README's example on a fresh domain of 64 pages, populated while
+   bound to the last node (strictly where the series is there), beside the
+   usage query. *)
 let check_example h series topo =
   let last = List.nth (mem_nodes topo) (List.length (mem_nodes topo) - 1) in
+  let size = Topology.nr_nodes topo in
   let domid = create_domain () in
   Fun.protect ~finally:(fun () -> destroy_domain domid) (fun () ->
+      set_affinity h ~strict:series domid (Nodemap.of_list ~size [ last ]);
       ignore (populate domid 64);
       let cmd = Printf.sprintf "nodeaff-bind-strict %d %d 2>&1" domid last in
       let r = run_capture cmd in
+      diag "$ %s" cmd;
       (match r with Ok out | Error out -> String.split_on_char '\n' (String.trim out) |> List.iter (diag "%s"));
       if series then
         let want =
           String.concat "" (List.mapi (Printf.sprintf "node %d: %d pages\n") (cli_usage domid))
         in
-        ignore (ok (r = Ok want && (get_state h domid).mode = Strict_binding)
+        ignore (ok (r = Ok want && (get_state h domid).mode = Strict_binding
+                    && List.nth (cli_usage domid) last = 64)
                   (Printf.sprintf "example: $ %s prints nodeaff usage's pages, domain strict" cmd))
       else
         ignore (ok (match r with Error _ -> true | Ok _ -> false)
