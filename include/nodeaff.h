@@ -227,9 +227,18 @@ struct nodeaff_topology;
 struct nodeaff_handle;
 
 /*
+ * The most nodes a topology may have: what a Xen host can have.  Xen's
+ * node ids are 8 bits (nodeid_t) and MAX_NUMNODES is 64 in every release
+ * (x86 NODES_SHIFT 6 in 4.17; CONFIG_NR_NUMA_NODES "range 2 64" since
+ * 4.18).  The bound also keeps placement's worst case small (nodeaff(3),
+ * PLACEMENT).  Raising it later does not change the ABI.
+ */
+#define NODEAFF_TOPOLOGY_MAX_NODES 64
+
+/*
  * Creates a topology of nr_nodes nodes (all online, no memory, distance 10
  * local and 20 remote, no vCPUs) and nr_cpus CPUs (none on any node yet).
- * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_NODEMAP_MAX_NODES,
+ * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_TOPOLOGY_MAX_NODES,
  * nr_cpus is above NODEAFF_NODEMAP_MAX_NODES, or ret_topology is NULL;
  * -ENOMEM.
  */
