@@ -270,16 +270,263 @@ static int grow(struct grower *g, unsigned int seed, uint64_t need,
     return 0;
 }
 
+/*
+ * Step 4's exact search.  Node sets are 64-bit masks (a topology has at
+ * most NODEAFF_TOPOLOGY_MAX_NODES = 64 nodes).  For a distance bound D,
+ * the sets whose pairs are all within D are the cliques of the graph
+ * "d(a,b) <= D"; a depth-first walk over them, pruned when even every
+ * remaining node could not make the set fit, answers "does one fit?"
+ * (binary search for the smallest D) and then "which is best?".  Every
+ * step of the walk counts against a budget, so the work is bounded
+ * whatever the topology.
+ */
+#define EXACT_BUDGET (UINT32_C(1) << 16)
+
+struct exact {
+    const struct nodeaff_topology *t;
+    uint64_t eligible;
+    uint64_t adj[64];           /* neighbours within the distance bound */
+    uint8_t dist[64][64];       /* pair_distance() of eligible nodes */
+    uint64_t need, cpu_need;
+    uint32_t budget;            /* steps left; 0: gave up */
+    /* the best set so far (by step 5's key after the distance) */
+    uint64_t best;
+    unsigned int best_count;
+    uint64_t best_vcpus, best_free;
+};
+
+static uint64_t sum_free(const struct nodeaff_topology *t, uint64_t set)
+{
+    uint64_t sum = 0;
+
+    for (; set; set &= set - 1)
+        sum = sat_add(sum, t->nodes[__builtin_ctzll(set)].free);
+    return sum;
+}
+
+static uint64_t sum_cpus(const struct nodeaff_topology *t, uint64_t set)
+{
+    uint64_t sum = 0;
+
+    for (; set; set &= set - 1)
+        sum += t->nodes[__builtin_ctzll(set)].cpus;
+    return sum;
+}
+
+static uint64_t sum_vcpus(const struct nodeaff_topology *t, uint64_t set)
+{
+    uint64_t sum = 0;
+
+    for (; set; set &= set - 1)
+        sum += t->nodes[__builtin_ctzll(set)].vcpus;
+    return sum;
+}
+
+static void exact_bound(struct exact *x, unsigned int bound)
+{
+    unsigned int a, b;
+
+    for (a = 0; a < x->t->nr_nodes; a++) {
+        x->adj[a] = 0;
+        if (!((x->eligible >> a) & 1))
+            continue;
+        for (b = 0; b < x->t->nr_nodes; b++)
+            if (b != a && ((x->eligible >> b) & 1) && x->dist[a][b] <= bound)
+                x->adj[a] |= UINT64_C(1) << b;
+    }
+}
+
+/* Is set (free fr, cpus c) better than the best so far?  Step 5's key
+ * after the distance, which the caller holds fixed. */
+static int exact_better(const struct exact *x, uint64_t set, unsigned int count,
+                        uint64_t fr)
+{
+    uint64_t vcpus, diff;
+
+    if (!x->best_count || count != x->best_count)
+        return !x->best_count || count < x->best_count;
+    vcpus = sum_vcpus(x->t, set);
+    if (vcpus != x->best_vcpus)
+        return vcpus < x->best_vcpus;
+    if (fr != x->best_free)
+        return fr > x->best_free;
+    diff = set ^ x->best;
+    return diff && (set & diff & (~diff + 1));
+}
+
+/*
+ * Walks the cliques that extend set (free fr, cpus c, count members) with
+ * nodes of cand.  first: stop at the first set that fits; otherwise keep
+ * the best.  Returns 1 if first and one fits, 0 when done, -1 when the
+ * budget ran out.
+ */
+static int exact_walk(struct exact *x, uint64_t set, unsigned int count,
+                      uint64_t fr, uint64_t c, uint64_t cand, int first)
+{
+    uint64_t cand_free, cand_cpus;
+
+    if (fits(fr, c, x->need, x->cpu_need)) {
+        /* A larger set holding this one has more nodes: never better. */
+        if (first)
+            return 1;
+        if (exact_better(x, set, count, fr)) {
+            x->best = set;
+            x->best_count = count;
+            x->best_vcpus = sum_vcpus(x->t, set);
+            x->best_free = fr;
+        }
+        return 0;
+    }
+    if (x->best_count && count + 1 > x->best_count)
+        return 0;
+    if (x->budget == 0)
+        return -1;
+    x->budget--;
+    cand_free = sum_free(x->t, cand);
+    cand_cpus = sum_cpus(x->t, cand);
+    while (cand) {
+        unsigned int v = (unsigned int)__builtin_ctzll(cand);
+        const struct topology_node *nd = &x->t->nodes[v];
+        int r;
+
+        if (sat_add(fr, cand_free) < x->need || c + cand_cpus < x->cpu_need)
+            return 0;   /* even every remaining node would not do */
+        cand &= cand - 1;
+        r = exact_walk(x, set | (UINT64_C(1) << v), count + 1,
+                       sat_add(fr, nd->free), c + nd->cpus, cand & x->adj[v],
+                       first);
+        if (r != 0)
+            return r;
+        /* cand_free saturates only if the sum does; then no bound holds. */
+        if (cand_free != UINT64_MAX)
+            cand_free -= nd->free;
+        cand_cpus -= nd->cpus;
+    }
+    return 0;
+}
+
+/* Does a set whose pairs are all within bound fit?  1, 0, or -1 (budget). */
+static int exact_fits_within(struct exact *x, unsigned int bound)
+{
+    exact_bound(x, bound);
+    return exact_walk(x, 0, 0, 0, 0, x->eligible, 1);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The best fitting set by step 5's key: the smallest largest distance,
+ * then the fewest nodes, vCPUs, the most free memory, the lowest ids.
+ * Returns 1 and the set in *ret_set; 0 if the budget ran out first.
+ */
+static int exact_search(struct exact *x, uint64_t *ret_set)
+{
+    unsigned int bounds[64 * 63 / 2 + 1], nr_bounds = 0, a, b, lo, hi, i;
+    int r;
+
+    bounds[nr_bounds++] = TOPOLOGY_DIST_LOCAL;
+    for (a = 0; a < x->t->nr_nodes; a++)
+        for (b = a + 1; b < x->t->nr_nodes; b++)
+            if (((x->eligible >> a) & 1) && ((x->eligible >> b) & 1))
+                bounds[nr_bounds++] = x->dist[a][b];
+    qsort(bounds, nr_bounds, sizeof(*bounds), cmp_uint);
+    for (i = 1, a = 1; i < nr_bounds; i++)
+        if (bounds[i] != bounds[a - 1])
+            bounds[a++] = bounds[i];
+    nr_bounds = a;
+
+    /* Fitting is monotone in the bound, and the largest always fits (need
+     * was chosen so that all eligible nodes together do). */
+    lo = 0;
+    hi = nr_bounds - 1;
+    while (lo < hi) {
+        unsigned int mid = lo + (hi - lo) / 2;
+
+        r = exact_fits_within(x, bounds[mid]);
+        if (r < 0)
+            return 0;
+        if (r)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    exact_bound(x, bounds[lo]);
+    x->best = 0;
+    x->best_count = 0;
+    if (exact_walk(x, 0, 0, 0, 0, x->eligible, 0) < 0 || !x->best_count)
+        return 0;
+    *ret_set = x->best;
+    return 1;
+}
+
+/* Sets the exact search up for a topology and a need. */
+static void exact_init(struct exact *x, const struct nodeaff_topology *t,
+                       const uint8_t *eligible, uint64_t need,
+                       uint64_t cpu_need)
+{
+    unsigned int a, b;
+
+    x->t = t;
+    x->eligible = 0;
+    for (a = 0; a < t->nr_nodes; a++)
+        if (eligible[a])
+            x->eligible |= UINT64_C(1) << a;
+    for (a = 0; a < t->nr_nodes; a++)
+        for (b = 0; b < t->nr_nodes; b++)
+            x->dist[a][b] = (uint8_t)pair_distance(t, a, b);
+    x->need = need;
+    x->cpu_need = cpu_need;
+    x->budget = EXACT_BUDGET;
+    x->best = 0;
+    x->best_count = 0;
+}
+
+/* A candidate holding the members of set. */
+static int candidate_of_set(const struct nodeaff_topology *t, uint64_t set,
+                            struct candidate *c, unsigned int nr_words)
+{
+    unsigned int m, j;
+    uint64_t rest;
+
+    c->bits = calloc(nr_words, sizeof(*c->bits));
+    if (!c->bits)
+        return -ENOMEM;
+    c->bits[0] = set;
+    c->nr_nodes = (unsigned int)__builtin_popcountll(set);
+    c->free = sum_free(t, set);
+    c->vcpus = sum_vcpus(t, set);
+    c->max_distance = TOPOLOGY_DIST_LOCAL;
+    for (rest = set; rest; rest &= rest - 1) {
+        m = (unsigned int)__builtin_ctzll(rest);
+        for (j = m + 1; j < t->nr_nodes; j++) {
+            unsigned int d;
+
+            if (!((set >> j) & 1))
+                continue;
+            d = pair_distance(t, m, j);
+            if (d > c->max_distance)
+                c->max_distance = d;
+        }
+    }
+    return 0;
+}
+
+
 /* Step 5's ranking; 0 only for identical sets.  arg: the number of words. */
 static int cand_cmp(const void *pa, const void *pb, void *arg)
 {
     const struct candidate *a = pa, *b = pb;
     unsigned int w, cand_words = *(const unsigned int *)arg;
 
-    if (a->nr_nodes != b->nr_nodes)
-        return a->nr_nodes < b->nr_nodes ? -1 : 1;
     if (a->max_distance != b->max_distance)
         return a->max_distance < b->max_distance ? -1 : 1;
+    if (a->nr_nodes != b->nr_nodes)
+        return a->nr_nodes < b->nr_nodes ? -1 : 1;
     if (a->vcpus != b->vcpus)
         return a->vcpus < b->vcpus ? -1 : 1;
     if (a->free != b->free)
@@ -303,7 +550,7 @@ static unsigned long long mib(uint64_t bytes)
 
 /* Why the winner beat the runner-up, or why a loser lost to the winner. */
 static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
-                           uint64_t memory, uint64_t need)
+                           uint64_t memory, uint64_t need, const char *note)
 {
     struct candidate *w = &p->cand[0];
     const char *why = "the only candidate";
@@ -313,10 +560,10 @@ static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
     if (p->nr_candidates > 1) {
         const struct candidate *r = &p->cand[1];
 
-        if (w->nr_nodes != r->nr_nodes)
-            why = "fewest nodes";
-        else if (w->max_distance != r->max_distance)
+        if (w->max_distance != r->max_distance)
             why = "closest nodes";
+        else if (w->nr_nodes != r->nr_nodes)
+            why = "fewest nodes";
         else if (w->vcpus != r->vcpus)
             why = "fewest vCPUs already placed";
         else if (w->free != r->free)
@@ -339,19 +586,20 @@ static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
                  mib(memory - w->free), mib(memory));
         break;
     }
-    snprintf(w->verdict, sizeof(w->verdict), "chosen: %s; %s", why, fitbuf);
+    snprintf(w->verdict, sizeof(w->verdict), "chosen: %s; %s%s", why, fitbuf,
+             note);
 
     for (i = 1; i < p->nr_candidates; i++) {
         struct candidate *c = &p->cand[i];
 
-        if (c->nr_nodes != w->nr_nodes)
-            snprintf(c->verdict, sizeof(c->verdict),
-                     "more nodes than the winner (%u > %u)",
-                     c->nr_nodes, w->nr_nodes);
-        else if (c->max_distance != w->max_distance)
+        if (c->max_distance != w->max_distance)
             snprintf(c->verdict, sizeof(c->verdict),
                      "nodes farther apart than the winner's (distance %u > %u)",
                      c->max_distance, w->max_distance);
+        else if (c->nr_nodes != w->nr_nodes)
+            snprintf(c->verdict, sizeof(c->verdict),
+                     "more nodes than the winner (%u > %u)",
+                     c->nr_nodes, w->nr_nodes);
         else if (c->vcpus != w->vcpus)
             snprintf(c->verdict, sizeof(c->verdict),
                      "more vCPUs already placed than the winner (%llu > %llu)",
@@ -389,6 +637,10 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
     const struct nodeaff_topology *t = topology;
     struct nodeaff_placement *p = NULL;
     struct grower g = { 0 };
+    struct exact *x = NULL;
+    struct candidate mem_only = { 0 };
+    uint64_t exact_set = 0, mem_set = 0;
+    char note[128] = "";
     uint8_t *eligible = NULL;
     uint64_t total_free = 0, total_cpus = 0, seed_cpus = 0;
     uint64_t headroom, need, cpu_need;
@@ -442,17 +694,37 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
     p = calloc(1, sizeof(*p));
     if (!p)
         goto out;
-    p->cand = calloc(nr_seeds, sizeof(*p->cand));
+    p->cand = calloc(nr_seeds + 1, sizeof(*p->cand));
     g.t = t;
     g.eligible = eligible;
     g.in_set = malloc(t->nr_nodes);
     g.maxd = malloc(t->nr_nodes * sizeof(*g.maxd));
     g.sumd = malloc(t->nr_nodes * sizeof(*g.sumd));
     g.members = malloc(t->nr_nodes * sizeof(*g.members));
-    if (!p->cand || !g.in_set || !g.maxd || !g.sumd || !g.members)
+    x = malloc(sizeof(*x));
+    if (!p->cand || !g.in_set || !g.maxd || !g.sumd || !g.members || !x)
         goto out;
 
     cand_words = (t->nr_nodes + 63) / 64;
+    exact_init(x, t, eligible, need, cpu_need);
+    if (exact_search(x, &exact_set)) {
+        r = candidate_of_set(t, exact_set, &p->cand[p->nr_candidates++],
+                             cand_words);
+        if (r < 0)
+            goto out;
+        /* Say so when the CPUs, not the memory, made the set larger. */
+        exact_init(x, t, eligible, need, 0);
+        if (cpu_need > 0 && exact_search(x, &mem_set) &&
+            candidate_of_set(t, mem_set, &mem_only, cand_words) == 0) {
+            if (mem_only.max_distance < p->cand[0].max_distance ||
+                mem_only.nr_nodes < p->cand[0].nr_nodes)
+                snprintf(note, sizeof(note), "; CPUs, not memory, set the "
+                         "size: %llu needed, memory alone fits %u node%s",
+                         (unsigned long long)cpu_need, mem_only.nr_nodes,
+                         mem_only.nr_nodes == 1 ? "" : "s");
+            free(mem_only.bits);
+        }
+    }
     for (n = 0; n < t->nr_nodes; n++) {
         if (!eligible[n] || (seed_cpus && !t->nodes[n].cpus))
             continue;
@@ -486,7 +758,7 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
             if ((c->bits[n / 64] >> (n % 64)) & 1)
                 nodeaff_nodemap_set(c->map, n);
     }
-    write_verdicts(p, fit, memory_bytes, need);
+    write_verdicts(p, fit, memory_bytes, need, note);
 
     *ret_placement = p;
     p = NULL;
@@ -497,6 +769,7 @@ out:
     free(g.maxd);
     free(g.sumd);
     free(g.members);
+    free(x);
     free(eligible);
     return r;
 }
