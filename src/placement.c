@@ -274,25 +274,38 @@ static int grow(struct grower *g, unsigned int seed, uint64_t need,
  * Step 4's exact search.  Node sets are 64-bit masks (a topology has at
  * most NODEAFF_TOPOLOGY_MAX_NODES = 64 nodes).  For a distance bound D,
  * the sets whose pairs are all within D are the cliques of the graph
- * "d(a,b) <= D"; a depth-first walk over them, pruned when even every
- * remaining node could not make the set fit, answers "does one fit?"
- * (binary search for the smallest D) and then "which is best?".  Every
- * step of the walk counts against a budget, so the work is bounded
- * whatever the topology.
+ * "d(a,b) <= D"; a depth-first walk over them in ascending node order
+ * (which meets sets in the order of step 5's last key, the lowest ids)
+ * answers "does one fit?" (a binary search for the smallest D) and then
+ * "which is best?".  A branch is cut when even its best completion could
+ * not fit or not beat the best set so far.  Every step counts against a
+ * budget, so the work is bounded whatever the topology.
  */
-#define EXACT_BUDGET (UINT32_C(1) << 16)
+#define EXACT_BUDGET (UINT32_C(1) << 13)
+/* The second search, for --explain's note only, gets less. */
+#define NOTE_BUDGET (UINT32_C(1) << 11)
 
 struct exact {
     const struct nodeaff_topology *t;
     uint64_t eligible;
     uint64_t adj[64];           /* neighbours within the distance bound */
     uint8_t dist[64][64];       /* pair_distance() of eligible nodes */
+    uint8_t by_free[64];        /* eligible nodes, most free memory first */
+    uint8_t by_vcpus[64];       /* eligible nodes, fewest vCPUs first */
+    unsigned int nr_eligible;
     uint64_t need, cpu_need;
     uint32_t budget;            /* steps left; 0: gave up */
-    /* the best set so far (by step 5's key after the distance) */
+    /* The best set so far; best_count 0 while there is none. */
     uint64_t best;
     unsigned int best_count;
     uint64_t best_vcpus, best_free;
+};
+
+/* The walk's state: a set and its sums. */
+struct partial {
+    uint64_t set;
+    unsigned int count;
+    uint64_t free, cpus, vcpus;
 };
 
 static uint64_t sum_free(const struct nodeaff_topology *t, uint64_t set)
@@ -322,6 +335,42 @@ static uint64_t sum_vcpus(const struct nodeaff_topology *t, uint64_t set)
     return sum;
 }
 
+/* The free memory of the k members of set with the most (k = all if 0). */
+static uint64_t top_free(const struct exact *x, uint64_t set, unsigned int k)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    for (i = 0; i < x->nr_eligible && set; i++) {
+        unsigned int n = x->by_free[i];
+
+        if (!((set >> n) & 1))
+            continue;
+        sum = sat_add(sum, x->t->nodes[n].free);
+        set &= ~(UINT64_C(1) << n);
+        if (k && --k == 0)
+            break;
+    }
+    return sum;
+}
+
+/* The vCPUs of the k members of set with the fewest. */
+static uint64_t least_vcpus(const struct exact *x, uint64_t set, unsigned int k)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    for (i = 0; i < x->nr_eligible && k; i++) {
+        unsigned int n = x->by_vcpus[i];
+
+        if ((set >> n) & 1) {
+            sum += x->t->nodes[n].vcpus;
+            k--;
+        }
+    }
+    return sum;
+}
+
 static void exact_bound(struct exact *x, unsigned int bound)
 {
     unsigned int a, b;
@@ -336,68 +385,98 @@ static void exact_bound(struct exact *x, unsigned int bound)
     }
 }
 
-/* Is set (free fr, cpus c) better than the best so far?  Step 5's key
- * after the distance, which the caller holds fixed. */
-static int exact_better(const struct exact *x, uint64_t set, unsigned int count,
-                        uint64_t fr)
+/* Is a fitting set better than the best so far?  Step 5's key after the
+ * distance (which the caller holds fixed) and before the ids (the walk
+ * meets sets in id order, so an earlier one wins a tie). */
+static int exact_better(const struct exact *x, const struct partial *s)
 {
-    uint64_t vcpus, diff;
-
-    if (!x->best_count || count != x->best_count)
-        return !x->best_count || count < x->best_count;
-    vcpus = sum_vcpus(x->t, set);
-    if (vcpus != x->best_vcpus)
-        return vcpus < x->best_vcpus;
-    if (fr != x->best_free)
-        return fr > x->best_free;
-    diff = set ^ x->best;
-    return diff && (set & diff & (~diff + 1));
+    if (!x->best_count)
+        return 1;
+    if (s->count != x->best_count)
+        return s->count < x->best_count;
+    if (s->vcpus != x->best_vcpus)
+        return s->vcpus < x->best_vcpus;
+    return s->free > x->best_free;
 }
 
 /*
- * Walks the cliques that extend set (free fr, cpus c, count members) with
- * nodes of cand.  first: stop at the first set that fits; otherwise keep
- * the best.  Returns 1 if first and one fits, 0 when done, -1 when the
- * budget ran out.
+ * Can some set of s plus at most k nodes of cand (any number if k is 0)
+ * fit and beat the best so far?  A cheap over-estimate: 0 only when none
+ * can.
  */
-static int exact_walk(struct exact *x, uint64_t set, unsigned int count,
-                      uint64_t fr, uint64_t c, uint64_t cand, int first)
+static int exact_hopeful(const struct exact *x, const struct partial *s,
+                         uint64_t cand, uint64_t cand_cpus, unsigned int k)
 {
-    uint64_t cand_free, cand_cpus;
+    uint64_t fr = sat_add(s->free, top_free(x, cand, k));
+    uint64_t vcpus;
 
-    if (fits(fr, c, x->need, x->cpu_need)) {
-        /* A larger set holding this one has more nodes: never better. */
-        if (first)
-            return 1;
-        if (exact_better(x, set, count, fr)) {
-            x->best = set;
-            x->best_count = count;
-            x->best_vcpus = sum_vcpus(x->t, set);
-            x->best_free = fr;
-        }
+    if (fr < x->need || s->cpus + cand_cpus < x->cpu_need)
         return 0;
-    }
-    if (x->best_count && count + 1 > x->best_count)
-        return 0;
+    if (!x->best_count || k == 0)
+        return 1;
+    /* A completion with fewer nodes than the best's would win outright. */
+    if (k > 1 && sat_add(s->free, top_free(x, cand, k - 1)) >= x->need)
+        return 1;
+    /* Only completions of exactly k nodes remain: can one win the tie? */
+    vcpus = s->vcpus + least_vcpus(x, cand, k);
+    return vcpus < x->best_vcpus ||
+           (vcpus == x->best_vcpus && fr > x->best_free);
+}
+
+/*
+ * Walks the cliques that extend s with nodes of cand.  first: stop at the
+ * first set that fits; otherwise keep the best.  Returns 1 if first and
+ * one fits, 0 when done, -1 when the budget ran out.
+ */
+static int exact_walk(struct exact *x, const struct partial *s, uint64_t cand,
+                      int first)
+{
+    uint64_t cand_cpus, cand_free;
+    unsigned int room;
+
     if (x->budget == 0)
         return -1;
     x->budget--;
-    cand_free = sum_free(x->t, cand);
+    if (fits(s->free, s->cpus, x->need, x->cpu_need)) {
+        /* A larger set holding this one has more nodes: never better. */
+        if (first)
+            return 1;
+        if (exact_better(x, s)) {
+            x->best = s->set;
+            x->best_count = s->count;
+            x->best_vcpus = s->vcpus;
+            x->best_free = s->free;
+        }
+        return 0;
+    }
+    /* With a best of k nodes, a completion may add at most k - count. */
+    room = x->best_count ? x->best_count - s->count : 0;
+    if (x->best_count && room == 0)
+        return 0;
     cand_cpus = sum_cpus(x->t, cand);
+    cand_free = sum_free(x->t, cand);
+    if (!exact_hopeful(x, s, cand, cand_cpus, first ? 0 : room))
+        return 0;
     while (cand) {
         unsigned int v = (unsigned int)__builtin_ctzll(cand);
         const struct topology_node *nd = &x->t->nodes[v];
+        struct partial next;
         int r;
 
-        if (sat_add(fr, cand_free) < x->need || c + cand_cpus < x->cpu_need)
-            return 0;   /* even every remaining node would not do */
+        /* The cheap bound again as cand shrinks (cand_free saturates only
+         * when the sum does, and then it bounds nothing). */
+        if (sat_add(s->free, cand_free) < x->need ||
+            s->cpus + cand_cpus < x->cpu_need)
+            return 0;
         cand &= cand - 1;
-        r = exact_walk(x, set | (UINT64_C(1) << v), count + 1,
-                       sat_add(fr, nd->free), c + nd->cpus, cand & x->adj[v],
-                       first);
+        next.set = s->set | (UINT64_C(1) << v);
+        next.count = s->count + 1;
+        next.free = sat_add(s->free, nd->free);
+        next.cpus = s->cpus + nd->cpus;
+        next.vcpus = s->vcpus + nd->vcpus;
+        r = exact_walk(x, &next, cand & x->adj[v], first);
         if (r != 0)
             return r;
-        /* cand_free saturates only if the sum does; then no bound holds. */
         if (cand_free != UINT64_MAX)
             cand_free -= nd->free;
         cand_cpus -= nd->cpus;
@@ -408,8 +487,10 @@ static int exact_walk(struct exact *x, uint64_t set, unsigned int count,
 /* Does a set whose pairs are all within bound fit?  1, 0, or -1 (budget). */
 static int exact_fits_within(struct exact *x, unsigned int bound)
 {
+    static const struct partial empty;
+
     exact_bound(x, bound);
-    return exact_walk(x, 0, 0, 0, 0, x->eligible, 1);
+    return exact_walk(x, &empty, x->eligible, 1);
 }
 
 static int cmp_uint(const void *a, const void *b)
@@ -426,6 +507,7 @@ static int cmp_uint(const void *a, const void *b)
  */
 static int exact_search(struct exact *x, uint64_t *ret_set)
 {
+    static const struct partial empty;
     unsigned int bounds[64 * 63 / 2 + 1], nr_bounds = 0, a, b, lo, hi, i;
     int r;
 
@@ -458,10 +540,28 @@ static int exact_search(struct exact *x, uint64_t *ret_set)
     exact_bound(x, bounds[lo]);
     x->best = 0;
     x->best_count = 0;
-    if (exact_walk(x, 0, 0, 0, 0, x->eligible, 0) < 0 || !x->best_count)
+    if (exact_walk(x, &empty, x->eligible, 0) < 0 || !x->best_count)
         return 0;
     *ret_set = x->best;
     return 1;
+}
+
+static int by_free_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct nodeaff_topology *t = arg;
+    uint64_t a = t->nodes[*(const uint8_t *)pa].free;
+    uint64_t b = t->nodes[*(const uint8_t *)pb].free;
+
+    return a > b ? -1 : a < b;
+}
+
+static int by_vcpus_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct nodeaff_topology *t = arg;
+    unsigned int a = t->nodes[*(const uint8_t *)pa].vcpus;
+    unsigned int b = t->nodes[*(const uint8_t *)pb].vcpus;
+
+    return a < b ? -1 : a > b;
 }
 
 /* Sets the exact search up for a topology and a need. */
@@ -473,9 +573,16 @@ static void exact_init(struct exact *x, const struct nodeaff_topology *t,
 
     x->t = t;
     x->eligible = 0;
-    for (a = 0; a < t->nr_nodes; a++)
-        if (eligible[a])
+    x->nr_eligible = 0;
+    for (a = 0; a < t->nr_nodes; a++) {
+        if (eligible[a]) {
             x->eligible |= UINT64_C(1) << a;
+            x->by_free[x->nr_eligible] = (uint8_t)a;
+            x->by_vcpus[x->nr_eligible++] = (uint8_t)a;
+        }
+    }
+    qsort_r(x->by_free, x->nr_eligible, 1, by_free_cmp, (void *)t);
+    qsort_r(x->by_vcpus, x->nr_eligible, 1, by_vcpus_cmp, (void *)t);
     for (a = 0; a < t->nr_nodes; a++)
         for (b = 0; b < t->nr_nodes; b++)
             x->dist[a][b] = (uint8_t)pair_distance(t, a, b);
@@ -714,6 +821,7 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
             goto out;
         /* Say so when the CPUs, not the memory, made the set larger. */
         exact_init(x, t, eligible, need, 0);
+        x->budget = NOTE_BUDGET;
         if (cpu_need > 0 && exact_search(x, &mem_set) &&
             candidate_of_set(t, mem_set, &mem_only, cand_words) == 0) {
             if (mem_only.max_distance < p->cand[0].max_distance ||
@@ -724,6 +832,9 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
                          mem_only.nr_nodes == 1 ? "" : "s");
             free(mem_only.bits);
         }
+    } else {
+        snprintf(note, sizeof(note), "; the best greedy set: the exact "
+                 "search ran out of its budget");
     }
     for (n = 0; n < t->nr_nodes; n++) {
         if (!eligible[n] || (seed_cpus && !t->nodes[n].cpus))
