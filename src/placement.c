@@ -650,9 +650,14 @@ static int cand_cmp(const void *pa, const void *pb, void *arg)
     return 0;
 }
 
-static unsigned long long mib(uint64_t bytes)
+/* A size for a sentence: MiB, or KiB below 1 MiB so it never reads 0. */
+static const char *size_text(uint64_t bytes, char *buf, size_t size)
 {
-    return (unsigned long long)(bytes / MIB);
+    if (bytes >= MIB || bytes == 0)
+        snprintf(buf, size, "%llu MiB", (unsigned long long)(bytes / MIB));
+    else
+        snprintf(buf, size, "%llu KiB", (unsigned long long)((bytes + 1023) / 1024));
+    return buf;
 }
 
 /* Why the winner beat the runner-up, or why a loser lost to the winner. */
@@ -661,7 +666,7 @@ static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
 {
     struct candidate *w = &p->cand[0];
     const char *why = "the only candidate";
-    char fitbuf[96];
+    char fitbuf[96], s1[32], s2[32];
     unsigned int i;
 
     if (p->nr_candidates > 1) {
@@ -680,17 +685,19 @@ static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
     }
     switch (fit) {
     case FIT_HEADROOM:
-        snprintf(fitbuf, sizeof(fitbuf), "fits with headroom (%llu MiB needed)",
-                 mib(need));
+        snprintf(fitbuf, sizeof(fitbuf), "fits with headroom (%s needed)",
+                 size_text(need, s1, sizeof(s1)));
         break;
     case FIT_EXACT:
         snprintf(fitbuf, sizeof(fitbuf),
-                 "fits only without headroom (%llu MiB needed)", mib(need));
+                 "fits only without headroom (%s needed)",
+                 size_text(need, s1, sizeof(s1)));
         break;
     default:
         snprintf(fitbuf, sizeof(fitbuf),
-                 "does NOT fit: %llu MiB short of %llu MiB",
-                 mib(memory - w->free), mib(memory));
+                 "does NOT fit: %s short of %s",
+                 size_text(memory - w->free, s1, sizeof(s1)),
+                 size_text(memory, s2, sizeof(s2)));
         break;
     }
     snprintf(w->verdict, sizeof(w->verdict), "chosen: %s; %s%s", why, fitbuf,
@@ -714,8 +721,9 @@ static void write_verdicts(struct nodeaff_placement *p, enum fit_kind fit,
                      (unsigned long long)w->vcpus);
         else if (c->free != w->free)
             snprintf(c->verdict, sizeof(c->verdict),
-                     "less free memory than the winner (%llu MiB < %llu MiB)",
-                     mib(c->free), mib(w->free));
+                     "less free memory than the winner (%s < %s)",
+                     size_text(c->free, s1, sizeof(s1)),
+                     size_text(w->free, s2, sizeof(s2)));
         else
             snprintf(c->verdict, sizeof(c->verdict),
                      "ties with the winner; higher node ids");
