@@ -452,16 +452,18 @@ int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
  * Automatic placement
  *
  * Picks the node set for a new domain from a topology (see nodeaff(3) for
- * the full algorithm): a single node that fits the memory with headroom
- * (max(memory / 8, 64 MiB)) if one exists; otherwise the smallest set of
- * nodes close to each other by the distance matrix whose free memory fits.
- * Ties go to the set with the fewest vCPUs already placed, then the most
- * free memory, then the lowest node ids, so the result is deterministic.
- * Offline nodes and nodes without free memory are never used; a node
- * without CPUs may join a set for its memory but never forms one alone; a
- * set needs min(vcpus, the host's CPUs) CPUs.  Every node set grown from
- * each node with CPUs is a candidate: cost is O(N^3) for N nodes at worst
- * (no enumeration of combinations; about 0.1 ms at 64 nodes).
+ * the full rule): among all sets of nodes whose free memory fits (memory
+ * plus headroom max(memory / 8, 64 MiB) when the host has it), the set
+ * whose nodes are closest to each other by the distance matrix, then the
+ * one with the fewest nodes, so a single node that fits wins whenever one
+ * exists.  Ties go to the set with the fewest vCPUs already placed, then
+ * the most free memory, then the lowest node ids, so the result is
+ * deterministic.  Offline nodes and nodes without free memory are never
+ * used; a node without CPUs may join a set for its memory but never forms
+ * one alone; a set needs min(vcpus, the host's CPUs) CPUs.  The search is
+ * exact and bounded by a step budget (always exact up to 10 usable nodes;
+ * beyond, the best greedily grown set if the budget runs out); every set
+ * grown greedily from a node with CPUs is also a candidate.
  * ------------------------------------------------------------------------ */
 
 struct nodeaff_placement;

@@ -33,37 +33,49 @@
  *    libxl's placement requires, so vCPUs do not queue on too few CPUs.
  *    "Fits" below means both conditions.
  *
- * 4. From each seed s a candidate is grown greedily: start with {s}; while
- *    the set does not fit, add the eligible node n outside it that comes
- *    first by: the smallest largest distance between n and a member; then
- *    a node that makes the set fit on its own before one that does not;
- *    then the smallest sum of distances between n and the members; then,
- *    if n makes the set fit, the fewest vCPUs on n and the most free
- *    memory, and if it does not, the most free memory and the fewest vCPUs
- *    (so the set needs fewer nodes); then the lowest id.  The distance
- *    between a and b is max(d(a,b), d(b,a)), so asymmetric matrices are
- *    handled; an unknown distance counts as 255.
- *    Then the set is trimmed: members other than s, taken in increasing
- *    order of free memory (ties: more vCPUs first, then higher id first),
- *    are dropped while the set still fits without them.  Dropping a node
- *    never makes the set's diameter larger.
+ * 4. The placement is the set that fits, among ALL sets of eligible nodes,
+ *    that comes first by step 5's key: the smallest largest distance
+ *    between two members (locality first: four nodes of one socket beat
+ *    three spread over sockets); then the fewest nodes; then the fewest
+ *    vCPUs already placed; then the most free memory; then the lowest node
+ *    ids.  A single node that fits has the smallest distance (10), so one
+ *    wins whenever one exists.  The distance between a and b is
+ *    max(d(a,b), d(b,a)), so asymmetric matrices are handled; an unknown
+ *    distance counts as 255.
+ *    It is found by an exact search: for a distance bound D, the sets whose
+ *    pairs are all within D are the cliques of the graph "d <= D"; a binary
+ *    search over the distances that occur finds the smallest D under which
+ *    a set fits, and a walk over the cliques under it the best one, cutting
+ *    every branch whose best completion could not fit or win.  The walks
+ *    share a budget of 8192 steps, which always suffices for up to 10
+ *    eligible nodes (at most 2^10 sets per walk, at most 7 walks), and on
+ *    larger hosts whenever the distances prune (firmware hierarchies do).
+ *    If it runs out, the placement is the best greedy candidate below and
+ *    its verdict says so.
+ *    Candidates for --explain: besides the exact set, from each seed s a
+ *    set is grown greedily: start with {s}; while the set does not fit,
+ *    add the eligible node n outside it that comes first by: the smallest
+ *    largest distance between n and a member; then a node that makes the
+ *    set fit on its own; then the smallest sum of distances between n and
+ *    the members; then, if n makes the set fit, the fewest vCPUs on n and
+ *    the most free memory, and if it does not, the most free memory and
+ *    the fewest vCPUs; then the lowest id.  Then members other than s,
+ *    smallest free memory first (ties: more vCPUs, then higher id), are
+ *    dropped while the set still fits without them.
  *
- * 5. Identical candidates from different seeds are merged, and the
- *    candidates are ranked by: fewer nodes; then smaller largest distance
- *    between two members; then fewer vCPUs already placed on the members;
- *    then more free memory; then the lowest node ids (the set holding the
- *    lowest node not in both wins).  Candidate 0 is the placement.  So one
- *    node that fits with headroom wins whenever one exists.  Because sets
- *    grow through near nodes before far ones, the result may hold a node
- *    more than the smallest set that fits, when that set would span larger
- *    distances (e.g. four nodes of one socket rather than three spread over
- *    sockets): locality is worth more than one node fewer.
+ * 5. Identical candidates are merged and the rest ranked by: smaller
+ *    largest distance between two members; then fewer nodes; then fewer
+ *    vCPUs already placed; then more free memory; then the lowest node ids
+ *    (the set holding the lowest node not in both wins).  Candidate 0 is
+ *    the placement.  Its verdict also says when the CPU condition, not the
+ *    memory, made the set larger or farther apart than memory alone needs.
  *
  * Every comparison is on integers and ends on node ids: the same input
- * gives the same output.  Cost: at most N seeds, each grown by at most N
- * steps of O(N) work, O(N^3) time and O(N^2) memory for N nodes, with no
- * enumeration of combinations (libxl enumerates all combinations of k nodes
- * for growing k, which is why it gives up above 16 nodes).
+ * gives the same output.  Cost, for N <= 64 nodes (NODEAFF_TOPOLOGY_MAX_
+ * NODES: no Xen host has more): the exact search at most 8192 + 2048 steps
+ * of O(N) work (the second walk, for the verdict, runs without the CPU
+ * condition), the greedy candidates O(N^3), memory O(N^2).  Measured worst
+ * case at 64 nodes: tests/bench/bench-placement.c and the README.
  */
 #include <errno.h>
 #include <stdio.h>
