@@ -118,6 +118,7 @@ struct grower {
     uint16_t *maxd;           /* largest distance from node to the set */
     uint32_t *sumd;           /* sum of distances from node to the set */
     uint32_t *members;
+    const uint8_t (*dist)[64];  /* pair_distance(), from the exact search */
     unsigned int nr_members;
     uint64_t free;
     uint64_t cpus;
@@ -188,7 +189,7 @@ static void grow_add(struct grower *g, unsigned int node)
 
         if (!g->eligible[n] || g->in_set[n])
             continue;
-        d = pair_distance(t, node, n);
+        d = g->dist[node][n];
         if (d > g->maxd[n])
             g->maxd[n] = (uint16_t)d;
         g->sumd[n] += d;
@@ -505,13 +506,6 @@ static int exact_fits_within(struct exact *x, unsigned int bound)
     return exact_walk(x, &empty, x->eligible, 1);
 }
 
-static int cmp_uint(const void *a, const void *b)
-{
-    unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /*
  * The best fitting set by step 5's key: the smallest largest distance,
  * then the fewest nodes, vCPUs, the most free memory, the lowest ids.
@@ -520,24 +514,29 @@ static int cmp_uint(const void *a, const void *b)
 static int exact_search(struct exact *x, uint64_t *ret_set)
 {
     static const struct partial empty;
-    unsigned int bounds[64 * 63 / 2 + 1], nr_bounds = 0, a, b, lo, hi, i;
+    unsigned int bounds[TOPOLOGY_DIST_MAX + 1], nr_bounds = 0, a, b, lo, hi;
+    uint8_t occurs[TOPOLOGY_DIST_MAX + 1] = { 0 };
     int r;
 
-    bounds[nr_bounds++] = TOPOLOGY_DIST_LOCAL;
+    /* The distances that occur between eligible nodes, ascending. */
+    occurs[TOPOLOGY_DIST_LOCAL] = 1;
     for (a = 0; a < x->t->nr_nodes; a++)
         for (b = a + 1; b < x->t->nr_nodes; b++)
             if (((x->eligible >> a) & 1) && ((x->eligible >> b) & 1))
-                bounds[nr_bounds++] = x->dist[a][b];
-    qsort(bounds, nr_bounds, sizeof(*bounds), cmp_uint);
-    for (i = 1, a = 1; i < nr_bounds; i++)
-        if (bounds[i] != bounds[a - 1])
-            bounds[a++] = bounds[i];
-    nr_bounds = a;
+                occurs[x->dist[a][b]] = 1;
+    for (a = 0; a <= TOPOLOGY_DIST_MAX; a++)
+        if (occurs[a])
+            bounds[nr_bounds++] = a;
 
     /* Fitting is monotone in the bound, and the largest always fits (need
      * was chosen so that all eligible nodes together do). */
     lo = 0;
     hi = nr_bounds - 1;
+    /* One node that fits is distance 10: no walk needed to know it. */
+    for (a = 0; a < x->t->nr_nodes && hi; a++)
+        if (((x->eligible >> a) & 1) &&
+            fits(x->t->nodes[a].free, x->t->nodes[a].cpus, x->need, x->cpu_need))
+            hi = 0;
     while (lo < hi) {
         unsigned int mid = lo + (hi - lo) / 2;
 
@@ -596,8 +595,8 @@ static void exact_init(struct exact *x, const struct nodeaff_topology *t,
     qsort_r(x->by_free, x->nr_eligible, 1, by_free_cmp, (void *)t);
     qsort_r(x->by_vcpus, x->nr_eligible, 1, by_vcpus_cmp, (void *)t);
     for (a = 0; a < t->nr_nodes; a++)
-        for (b = 0; b < t->nr_nodes; b++)
-            x->dist[a][b] = (uint8_t)pair_distance(t, a, b);
+        for (b = a + 1; b < t->nr_nodes; b++)
+            x->dist[a][b] = x->dist[b][a] = (uint8_t)pair_distance(t, a, b);
     x->need = need;
     x->cpu_need = cpu_need;
     x->budget = EXACT_BUDGET;
@@ -834,6 +833,7 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
 
     cand_words = (t->nr_nodes + 63) / 64;
     exact_init(x, t, eligible, need, cpu_need);
+    g.dist = (const uint8_t (*)[64])x->dist;
     if (exact_search(x, &exact_set)) {
         r = candidate_of_set(t, exact_set, &p->cand[p->nr_candidates++],
                              cand_words);
@@ -842,7 +842,8 @@ NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
         /* Say so when the CPUs, not the memory, made the set larger. */
         exact_init(x, t, eligible, need, 0);
         x->budget = NOTE_BUDGET;
-        if (cpu_need > 0 && exact_search(x, &mem_set) &&
+        if (cpu_need > 0 && p->cand[0].nr_nodes > 1 &&
+            exact_search(x, &mem_set) &&
             candidate_of_set(t, mem_set, &mem_only, cand_words) == 0) {
             if (mem_only.max_distance < p->cand[0].max_distance ||
                 mem_only.nr_nodes < p->cand[0].nr_nodes)

@@ -153,10 +153,12 @@ check "64 nodes, every other one used: the whole list" 0 \
     place --memory 32G --vcpus 1 --topology "$TMP/n64.topo"
 # Item 7: 200,000 repeats of one line fail at line 2, in bounded memory.
 yes 'node 0 mem=1G cpus=0-1' | head -n 200000 >"$TMP/dup.topo"
-if [ -z "$WRAP" ]; then
-    check "repeated node line: exit 2 within 64 MiB of memory" 2 '^$' \
-        'dup.topo:2: malformed topology line' -- \
-        place --memory 1G --vcpus 1 --topology "$TMP/dup.topo"
+check "repeated node line: exit 2" 2 '^$' 'dup.topo:2: malformed topology line' -- \
+    place --memory 1G --vcpus 1 --topology "$TMP/dup.topo"
+# The memory bound needs the plain program: valgrind's wrapper and ASan
+# each reserve far more address space than the limit.
+if [ -z "$WRAP" ] && [ "$(head -c 4 "$NODEAFF" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+   ! grep -q __asan_init "$NODEAFF"; then
     n=$((n + 1))
     if (ulimit -v 65536; "$NODEAFF" topology --topology "$TMP/dup.topo") >/dev/null 2>"$TMP/err"; then
         echo "not ok $n - repeated node line under ulimit -v 64 MiB (accepted)"
