@@ -461,9 +461,9 @@ int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
  * deterministic.  Offline nodes and nodes without free memory are never
  * used; a node without CPUs may join a set for its memory but never forms
  * one alone; a set needs min(vcpus, the host's CPUs) CPUs.  The search is
- * exact and bounded by a step budget (always exact up to 10 usable nodes;
- * beyond, the best greedily grown set if the budget runs out); every set
- * grown greedily from a node with CPUs is also a candidate.
+ * exact within a step budget (always enough up to 10 usable nodes; if it
+ * runs out, the best set found, never worse than the sets grown greedily
+ * from each node with CPUs, which are also candidates).
  * ------------------------------------------------------------------------ */
 
 struct nodeaff_placement;

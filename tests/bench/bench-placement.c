@@ -134,7 +134,8 @@ struct enum_result {
     unsigned int max_distance; /* between its nodes; 0 if extrapolated */
     uint64_t combos;          /* combinations generated */
     uint64_t total_combos;    /* all it would generate (= combos if done) */
-    uint64_t ns;              /* measured or extrapolated */
+    double ns;                /* measured or extrapolated (a double: an
+                               * extrapolation may pass 2^64 ns) */
     int extrapolated;
 };
 
@@ -228,7 +229,7 @@ next:
             break;
     }
     elapsed = now_ns() - start;
-    res->ns = elapsed;
+    res->ns = (double)elapsed;
     for (i = 0; i < n && !stopped; i++)
         for (c = 0; c < n; c++)
             if (best[i] && best[c] &&
@@ -264,7 +265,7 @@ next:
         res->total_combos = total;
         res->nr_nodes = kk;
         res->extrapolated = 1;
-        res->ns = (uint64_t)((double)elapsed * ((double)total / (double)res->combos));
+        res->ns = (double)elapsed * ((double)total / (double)res->combos);
     }
     free(nodemap);
     free(best);
@@ -306,9 +307,9 @@ static uint64_t time_ours(const struct host *h, uint64_t memory,
     return median;
 }
 
-static void print_time(char *buf, size_t size, uint64_t ns)
+static void print_time(char *buf, size_t size, double ns)
 {
-    double v = (double)ns;
+    double v = ns;
 
     if (v < 1e3)
         snprintf(buf, size, "%.0f ns", v);
@@ -382,7 +383,7 @@ static void worst_case(void)
     printf("%5u  %-15s %10s %5u %4u  %c%12s %5u %4s %17s  %9.3gx\n", 64u,
            "worst case", a, our_nodes, our_distance,
            e.extrapolated ? '~' : ' ', b, e.nr_nodes, "?", combos,
-           (double)e.ns / (double)worst);
+           e.ns / (double)worst);
     printf("(worst case: the '%s' host, %" PRIu64 " GiB, %u vCPU%s, the "
            "slowest of 4 shapes x 2 vCPU counts x every size that fits)\n",
            names[worst_shape], memory / GIB, worst_vcpus,
@@ -445,7 +446,7 @@ int main(void)
             printf("%5u  %-15s %10s %5u %4u  %c%12s %5u %4s %17s  %9.3gx\n",
                    sizes[s], scenarios[c].name, a, our_nodes, our_distance,
                    e.extrapolated ? '~' : ' ', b, e.nr_nodes, edist, combos,
-                   (double)e.ns / (double)ours);
+                   e.ns / (double)ours);
         }
         free_host(&h);
     }
