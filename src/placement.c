@@ -107,7 +107,7 @@ struct candidate {
     unsigned int max_distance;
     uint64_t vcpus;
     uint64_t free;
-    char verdict[192];
+    char verdict[256];
 };
 
 struct nodeaff_placement {
