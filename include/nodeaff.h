@@ -227,9 +227,18 @@ struct nodeaff_topology;
 struct nodeaff_handle;
 
 /*
+ * The most nodes a topology may have: what a Xen host can have.  Xen's
+ * node ids are 8 bits (nodeid_t) and MAX_NUMNODES is 64 in every release
+ * (x86 NODES_SHIFT 6 in 4.17; CONFIG_NR_NUMA_NODES "range 2 64" since
+ * 4.18).  The bound also keeps placement's worst case small (nodeaff(3),
+ * PLACEMENT).  Raising it later does not change the ABI.
+ */
+#define NODEAFF_TOPOLOGY_MAX_NODES 64
+
+/*
  * Creates a topology of nr_nodes nodes (all online, no memory, distance 10
  * local and 20 remote, no vCPUs) and nr_cpus CPUs (none on any node yet).
- * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_NODEMAP_MAX_NODES,
+ * Returns 0; -EINVAL if nr_nodes is 0 or above NODEAFF_TOPOLOGY_MAX_NODES,
  * nr_cpus is above NODEAFF_NODEMAP_MAX_NODES, or ret_topology is NULL;
  * -ENOMEM.
  */
@@ -443,16 +452,18 @@ int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
  * Automatic placement
  *
  * Picks the node set for a new domain from a topology (see nodeaff(3) for
- * the full algorithm): a single node that fits the memory with headroom
- * (max(memory / 8, 64 MiB)) if one exists; otherwise the smallest set of
- * nodes close to each other by the distance matrix whose free memory fits.
- * Ties go to the set with the fewest vCPUs already placed, then the most
- * free memory, then the lowest node ids, so the result is deterministic.
- * Offline nodes and nodes without free memory are never used; a node
- * without CPUs may join a set for its memory but never forms one alone; a
- * set needs min(vcpus, the host's CPUs) CPUs.  Every node set grown from
- * each node with CPUs is a candidate: cost is O(N^3) for N nodes at worst
- * (no enumeration of combinations; about 0.1 ms at 64 nodes).
+ * the full rule): among all sets of nodes whose free memory fits (memory
+ * plus headroom max(memory / 8, 64 MiB) when the host has it), the set
+ * whose nodes are closest to each other by the distance matrix, then the
+ * one with the fewest nodes, so a single node that fits wins whenever one
+ * exists.  Ties go to the set with the fewest vCPUs already placed, then
+ * the most free memory, then the lowest node ids, so the result is
+ * deterministic.  Offline nodes and nodes without free memory are never
+ * used; a node without CPUs may join a set for its memory but never forms
+ * one alone; a set needs min(vcpus, the host's CPUs) CPUs.  The search is
+ * exact within a step budget (always enough up to 10 usable nodes; if it
+ * runs out, the best set found, never worse than the sets grown greedily
+ * from each node with CPUs, which are also candidates).
  * ------------------------------------------------------------------------ */
 
 struct nodeaff_placement;

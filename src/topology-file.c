@@ -9,9 +9,15 @@
  *   xen ...         (the rig's; accepted and ignored here)
  *
  * '#' starts a comment; tokens are separated by blanks, so a value holds
- * none.  The whole file is read before anything is checked across lines
- * (ids 0..N-1, CPUs owned once, distances naming existing nodes), so the
- * nodes may come in any order and distances may precede them.
+ * none; a NUL byte is an error.  The whole file is read before anything is
+ * checked across lines (ids 0..N-1, CPUs owned once, distances naming
+ * existing nodes), so the nodes may come in any order and distances may
+ * precede them.
+ *
+ * Memory stays bounded whatever the file's length: a node id is checked
+ * (below NODEAFF_TOPOLOGY_MAX_NODES, not seen before) before its cpus= map
+ * is allocated, and distances go straight into a fixed matrix, a later
+ * line overriding an earlier one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,16 +35,16 @@ struct node_decl {
     struct nodeaff_nodemap *cpus;   /* NULL: CPU-less */
 };
 
-struct distance_decl {
-    unsigned int from, to, distance, oneway;
-    unsigned int line;
-};
+#define MAX_NODES NODEAFF_TOPOLOGY_MAX_NODES
 
 struct parse {
-    struct node_decl *nodes;
-    unsigned int nr_nodes, cap_nodes;
-    struct distance_decl *distances;
-    unsigned int nr_distances, cap_distances;
+    struct node_decl nodes[MAX_NODES];   /* by id; seen says which */
+    uint64_t seen;                       /* ids declared so far */
+    unsigned int order[MAX_NODES];       /* ids in file order */
+    unsigned int nr_nodes;
+    /* The last "distance" line for each (from, to), 0 if none. */
+    uint8_t distance[MAX_NODES][MAX_NODES];
+    unsigned int distance_line[MAX_NODES][MAX_NODES];
 };
 
 /* Decimal digits only (no sign, no 0x), at most max; returns 0 or -EINVAL. */
@@ -87,36 +93,6 @@ static int parse_size(const char *s, uint64_t *ret)
     return 0;
 }
 
-static int push_node(struct parse *p, const struct node_decl *d)
-{
-    if (p->nr_nodes == p->cap_nodes) {
-        unsigned int cap = p->cap_nodes ? p->cap_nodes * 2 : 16;
-        struct node_decl *n = realloc(p->nodes, cap * sizeof(*n));
-
-        if (!n)
-            return -ENOMEM;
-        p->nodes = n;
-        p->cap_nodes = cap;
-    }
-    p->nodes[p->nr_nodes++] = *d;
-    return 0;
-}
-
-static int push_distance(struct parse *p, const struct distance_decl *d)
-{
-    if (p->nr_distances == p->cap_distances) {
-        unsigned int cap = p->cap_distances ? p->cap_distances * 2 : 16;
-        struct distance_decl *n = realloc(p->distances, cap * sizeof(*n));
-
-        if (!n)
-            return -ENOMEM;
-        p->distances = n;
-        p->cap_distances = cap;
-    }
-    p->distances[p->nr_distances++] = *d;
-    return 0;
-}
-
 /* "node ID key=value...": tokens after the keyword.  -EINVAL or -ENOMEM. */
 static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
                       unsigned int line)
@@ -127,7 +103,9 @@ static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
     unsigned int i;
     int r;
 
-    if (nr_tok < 1 || parse_uint(tok[0], NODEAFF_NODEMAP_MAX_NODES - 1, &v) < 0)
+    /* The id first: a repeated one fails before anything is allocated. */
+    if (nr_tok < 1 || parse_uint(tok[0], MAX_NODES - 1, &v) < 0 ||
+        (p->seen >> v) & 1)
         return -EINVAL;
     d.id = (unsigned int)v;
     for (i = 1; i < nr_tok; i++) {
@@ -172,9 +150,9 @@ static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
         d.free = d.size;
     if (d.free > d.size)
         goto invalid;
-    r = push_node(p, &d);
-    if (r < 0)
-        goto fail;
+    p->nodes[d.id] = d;
+    p->seen |= UINT64_C(1) << d.id;
+    p->order[p->nr_nodes++] = d.id;
     return 0;
 
 invalid:
@@ -188,21 +166,22 @@ fail:
 static int parse_distance(struct parse *p, char **tok, unsigned int nr_tok,
                           unsigned int line)
 {
-    struct distance_decl d = { .line = line };
     uint64_t a, b, dist;
 
     if (nr_tok < 3 || nr_tok > 4 ||
-        parse_uint(tok[0], NODEAFF_NODEMAP_MAX_NODES - 1, &a) < 0 ||
-        parse_uint(tok[1], NODEAFF_NODEMAP_MAX_NODES - 1, &b) < 0 ||
+        parse_uint(tok[0], MAX_NODES - 1, &a) < 0 ||
+        parse_uint(tok[1], MAX_NODES - 1, &b) < 0 ||
         parse_uint(tok[2], TOPOLOGY_DIST_MAX, &dist) < 0 ||
         a == b || dist < TOPOLOGY_DIST_LOCAL ||
         (nr_tok == 4 && strcmp(tok[3], "oneway") != 0))
         return -EINVAL;
-    d.from = (unsigned int)a;
-    d.to = (unsigned int)b;
-    d.distance = (unsigned int)dist;
-    d.oneway = nr_tok == 4;
-    return push_distance(p, &d);
+    p->distance[a][b] = (uint8_t)dist;
+    p->distance_line[a][b] = line;
+    if (nr_tok == 3) {
+        p->distance[b][a] = (uint8_t)dist;
+        p->distance_line[b][a] = line;
+    }
+    return 0;
 }
 
 /* "dom0 key=value...": only its syntax is checked (the rig reads it). */
@@ -222,11 +201,15 @@ static int parse_dom0(char **tok, unsigned int nr_tok)
     return 0;
 }
 
-static int parse_line(struct parse *p, char *text, unsigned int line)
+static int parse_line(struct parse *p, char *text, size_t len,
+                      unsigned int line)
 {
     char *tok[16], *save = NULL, *s;
     unsigned int nr_tok = 0;
 
+    /* C string functions would silently stop at a NUL: refuse it. */
+    if (memchr(text, '\0', len))
+        return -EINVAL;
     s = strchr(text, '#');
     if (s)
         *s = '\0';
@@ -258,60 +241,59 @@ static int build(const struct parse *p, struct nodeaff_topology **ret,
                  unsigned int *bad_line)
 {
     struct nodeaff_topology *t = NULL;
-    unsigned int *seen = NULL, *owner = NULL;
-    unsigned int i, nr_cpus = 0;
+    unsigned int *owner = NULL;
+    unsigned int i, a, b, nr_cpus = 0, bad = 0;
     int cpu, r;
 
     if (p->nr_nodes == 0) {
         *bad_line = 0;
         return -EINVAL;
     }
-    seen = calloc(p->nr_nodes, sizeof(*seen));
-    if (!seen)
-        return -ENOMEM;
-    for (i = 0; i < p->nr_nodes; i++) {
+    /* Ids are 0..N-1 and distances name them: blame the first bad line. */
+    for (i = 0; i < MAX_NODES; i++) {
         const struct node_decl *d = &p->nodes[i];
 
-        if (d->id >= p->nr_nodes || seen[d->id]) {
-            *bad_line = d->line;
-            r = -EINVAL;
-            goto out;
-        }
-        seen[d->id] = 1;
-        if (d->cpus && (unsigned int)nodeaff_nodemap_last(d->cpus) + 1 > nr_cpus)
-            nr_cpus = (unsigned int)nodeaff_nodemap_last(d->cpus) + 1;
+        if (((p->seen >> i) & 1) && i >= p->nr_nodes &&
+            (!bad || d->line < bad))
+            bad = d->line;
     }
-    for (i = 0; i < p->nr_distances; i++) {
-        if (p->distances[i].from >= p->nr_nodes ||
-            p->distances[i].to >= p->nr_nodes) {
-            *bad_line = p->distances[i].line;
-            r = -EINVAL;
-            goto out;
-        }
-    }
-
-    /* Each CPU from 0 to the highest belongs to exactly one node. */
-    if (nr_cpus) {
-        owner = malloc(nr_cpus * sizeof(*owner));
-        if (!owner) {
-            r = -ENOMEM;
-            goto out;
-        }
-        memset(owner, 0xff, nr_cpus * sizeof(*owner));
+    for (a = 0; a < MAX_NODES; a++)
+        for (b = 0; b < MAX_NODES; b++)
+            if (p->distance_line[a][b] && (a >= p->nr_nodes || b >= p->nr_nodes) &&
+                (!bad || p->distance_line[a][b] < bad))
+                bad = p->distance_line[a][b];
+    if (bad) {
+        *bad_line = bad;
+        return -EINVAL;
     }
     for (i = 0; i < p->nr_nodes; i++) {
         const struct nodeaff_nodemap *cpus = p->nodes[i].cpus;
 
-        if (!cpus)
+        if (cpus && (unsigned int)nodeaff_nodemap_last(cpus) + 1 > nr_cpus)
+            nr_cpus = (unsigned int)nodeaff_nodemap_last(cpus) + 1;
+    }
+
+    /* Each CPU from 0 to the highest belongs to exactly one node; a CPU
+     * claimed twice blames the later line. */
+    if (nr_cpus) {
+        owner = malloc(nr_cpus * sizeof(*owner));
+        if (!owner)
+            return -ENOMEM;
+        memset(owner, 0xff, nr_cpus * sizeof(*owner));
+    }
+    for (i = 0; i < p->nr_nodes; i++) {
+        const struct node_decl *d = &p->nodes[p->order[i]];
+
+        if (!d->cpus)
             continue;
-        for (cpu = nodeaff_nodemap_first(cpus); cpu >= 0;
-             cpu = nodeaff_nodemap_next(cpus, (unsigned int)cpu)) {
+        for (cpu = nodeaff_nodemap_first(d->cpus); cpu >= 0;
+             cpu = nodeaff_nodemap_next(d->cpus, (unsigned int)cpu)) {
             if (owner[cpu] != UINT32_MAX) {
-                *bad_line = p->nodes[i].line;
+                *bad_line = d->line;
                 r = -EINVAL;
                 goto out;
             }
-            owner[cpu] = i;
+            owner[cpu] = d->id;
         }
     }
     for (cpu = 0; cpu < (int)nr_cpus; cpu++) {
@@ -331,24 +313,19 @@ static int build(const struct parse *p, struct nodeaff_topology **ret,
     for (i = 0; i < p->nr_nodes; i++) {
         const struct node_decl *d = &p->nodes[i];
 
-        t->nodes[d->id].size = d->size;
-        t->nodes[d->id].free = d->free;
-        t->nodes[d->id].vcpus = d->vcpus;
+        t->nodes[i].size = d->size;
+        t->nodes[i].free = d->free;
+        t->nodes[i].vcpus = d->vcpus;
     }
     for (cpu = 0; cpu < (int)nr_cpus; cpu++)
-        nodeaff_topology_set_cpu_node(t, (unsigned int)cpu,
-                                      p->nodes[owner[cpu]].id);
-    for (i = 0; i < p->nr_distances; i++) {
-        const struct distance_decl *d = &p->distances[i];
-
-        nodeaff_topology_set_distance(t, d->from, d->to, d->distance);
-        if (!d->oneway)
-            nodeaff_topology_set_distance(t, d->to, d->from, d->distance);
-    }
+        nodeaff_topology_set_cpu_node(t, (unsigned int)cpu, owner[cpu]);
+    for (a = 0; a < p->nr_nodes; a++)
+        for (b = 0; b < p->nr_nodes; b++)
+            if (p->distance_line[a][b])
+                nodeaff_topology_set_distance(t, a, b, p->distance[a][b]);
     *ret = t;
     r = 0;
 out:
-    free(seen);
     free(owner);
     return r;
 }
@@ -357,36 +334,44 @@ NODEAFF_EXPORT int nodeaff_topology_from_file(const char *path,
                                               struct nodeaff_topology **ret_topology,
                                               unsigned int *ret_line)
 {
-    struct parse p = { 0 };
+    struct parse *p;
     struct nodeaff_topology *t = NULL;
     unsigned int line = 0, bad_line = 0, i;
     char *text = NULL;
     size_t cap = 0;
+    ssize_t len;
     FILE *f;
     int r = 0;
 
     if (!path || !ret_topology)
         return -EINVAL;
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return -ENOMEM;
     f = fopen(path, "re");
-    if (!f)
-        return -errno;
+    if (!f) {
+        r = -errno;
+        free(p);
+        return r;
+    }
 
     for (;;) {
         errno = 0;
-        if (getline(&text, &cap, f) < 0) {
+        len = getline(&text, &cap, f);
+        if (len < 0) {
             if (!feof(f))
                 r = errno ? -errno : -EIO;
             break;
         }
         line++;
-        r = parse_line(&p, text, line);
+        r = parse_line(p, text, (size_t)len, line);
         if (r < 0) {
             bad_line = line;
             break;
         }
     }
     if (r == 0)
-        r = build(&p, &t, &bad_line);
+        r = build(p, &t, &bad_line);
 
     if (r == 0)
         *ret_topology = t;
@@ -395,9 +380,8 @@ NODEAFF_EXPORT int nodeaff_topology_from_file(const char *path,
 
     free(text);
     fclose(f);
-    for (i = 0; i < p.nr_nodes; i++)
-        nodeaff_nodemap_free(p.nodes[i].cpus);
-    free(p.nodes);
-    free(p.distances);
+    for (i = 0; i < MAX_NODES; i++)
+        nodeaff_nodemap_free(p->nodes[i].cpus);
+    free(p);
     return r;
 }

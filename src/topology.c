@@ -16,7 +16,7 @@ NODEAFF_EXPORT int nodeaff_topology_new(unsigned int nr_nodes,
     struct nodeaff_topology *t;
     unsigned int i;
 
-    if (nr_nodes == 0 || nr_nodes > NODEAFF_NODEMAP_MAX_NODES ||
+    if (nr_nodes == 0 || nr_nodes > NODEAFF_TOPOLOGY_MAX_NODES ||
         nr_cpus > NODEAFF_NODEMAP_MAX_NODES || !ret_topology)
         return -EINVAL;
 
@@ -26,8 +26,7 @@ NODEAFF_EXPORT int nodeaff_topology_new(unsigned int nr_nodes,
     t->nr_nodes = nr_nodes;
     t->nr_cpus = nr_cpus;
     t->nodes = calloc(nr_nodes, sizeof(*t->nodes));
-    /* Zero means "default distance", so the matrix needs no first pass and
-     * stays cheap (untouched pages) for huge node counts. */
+    /* Zero means "default distance", so the matrix needs no first pass. */
     t->distance = calloc((size_t)nr_nodes * nr_nodes, 1);
     if (nr_cpus)
         t->cpu_node = malloc(nr_cpus * sizeof(*t->cpu_node));

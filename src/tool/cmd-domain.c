@@ -77,6 +77,20 @@ int cmd_get(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Does a nodeset (syntax already checked) name no node at all? */
+static int nodeset_is_empty(const char *text)
+{
+    struct nodeaff_nodemap *map;
+    int empty;
+
+    if (nodeaff_nodemap_new(NODEAFF_NODEMAP_MAX_NODES, &map) < 0)
+        return 0;   /* the host's check below still refuses it */
+    empty = nodeaff_nodemap_parse(map, text, NULL, NULL) == 0 &&
+            nodeaff_nodemap_count(map) == 0;
+    nodeaff_nodemap_free(map);
+    return empty;
+}
+
 int cmd_set(int argc, char **argv)
 {
     static const char synopsis[] = "set DOMID NODESET [--strict]";
@@ -108,6 +122,14 @@ int cmd_set(int argc, char **argv)
         status = tool_check_nodeset(argv[0], positional[1]);
     if (status != EXIT_OK)
         return status;
+    /* Empty for the largest map is empty for any host: bad input (exit 2),
+     * known before there is any need for a hypervisor. */
+    if (nodeset_is_empty(positional[1])) {
+        fprintf(stderr, "nodeaff: set: bad NODESET '%s': the set is empty "
+                "(use 'nodeaff reset' for automatic affinity)\n",
+                positional[1]);
+        return EXIT_USAGE;
+    }
 
     status = tool_open(argv[0], &handle);
     if (status != EXIT_OK)

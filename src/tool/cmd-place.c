@@ -16,11 +16,12 @@
 #include "tool/commands.h"
 #include "tool/common.h"
 #include "tool/output.h"
+#include "tool/topology-load.h"
 
 #define MIB (UINT64_C(1) << 20)
 
 static const char synopsis[] =
-    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE] [--json]";
+    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]";
 
 /* SIZE as in topology files and xl: digits and an optional binary suffix
  * K, M, G or T; a bare number is MiB.  0 on success, -1 if malformed or 0. */
@@ -66,58 +67,39 @@ static int parse_vcpus(const char *s, unsigned int *ret)
     return 0;
 }
 
-/* Prints the offending line of a malformed topology file. */
-static void report_bad_line(const char *file, unsigned int line)
+/* A size for the text output: MiB, or KiB below 1 MiB so that a small
+ * size never reads "0 MiB". */
+static const char *size_text(uint64_t bytes, char *buf, size_t size)
 {
-    char *text = NULL;
-    size_t cap = 0;
-    unsigned int n = 0;
-    FILE *f;
-
-    if (line == 0) {
-        fprintf(stderr, "nodeaff: place: %s: no 'node' line: not a topology "
-                "file\n", file);
-        return;
-    }
-    f = fopen(file, "re");
-    while (f && getline(&text, &cap, f) >= 0) {
-        if (++n == line) {
-            text[strcspn(text, "\r\n")] = '\0';
-            break;
-        }
-    }
-    if (n == line && text)
-        fprintf(stderr, "nodeaff: place: %s:%u: malformed topology line: %s\n"
-                "  (see nodeaff(1), TOPOLOGY FILES)\n", file, line, text);
+    if (bytes >= MIB || bytes == 0)
+        snprintf(buf, size, "%" PRIu64 " MiB", bytes / MIB);
     else
-        fprintf(stderr, "nodeaff: place: %s:%u: malformed topology line\n",
-                file, line);
-    free(text);
-    if (f)
-        fclose(f);
+        snprintf(buf, size, "%" PRIu64 " KiB", (bytes + 1023) / 1024);
+    return buf;
+}
+
+/* A map as a list, in a buffer of its own length (NULL if out of memory):
+ * a fixed buffer would cut a long list and name the wrong nodes. */
+static char *list_text(const struct nodeaff_nodemap *m)
+{
+    int len = nodeaff_nodemap_format(m, NODEAFF_FORMAT_LIST, NULL, 0);
+    char *buf = len >= 0 ? malloc((size_t)len + 1) : NULL;
+
+    if (buf && nodeaff_nodemap_format(m, NODEAFF_FORMAT_LIST, buf,
+                                      (size_t)len + 1) < 0) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
 }
 
 static int load_topology(const char *file, struct nodeaff_topology **ret)
 {
     struct nodeaff_handle *handle;
-    unsigned int line = 0;
     int r, status;
 
-    if (file) {
-        r = nodeaff_topology_from_file(file, ret, &line);
-        if (r == -EINVAL) {
-            report_bad_line(file, line);
-            return EXIT_USAGE;
-        }
-        if (r == -ENOMEM)
-            return tool_fail("place", file, r);
-        if (r < 0) {
-            fprintf(stderr, "nodeaff: place: cannot read %s: %s\n", file,
-                    strerror(-r));
-            return EXIT_USAGE;
-        }
-        return EXIT_OK;
-    }
+    if (file)
+        return tool_load_topology_file("place", file, ret);
     status = tool_open("place", &handle);
     if (status != EXIT_OK)
         return status;
@@ -128,19 +110,18 @@ static int load_topology(const char *file, struct nodeaff_topology **ret)
     return EXIT_OK;
 }
 
-/* Free memory of every online node with some, and those nodes as text:
- * the largest set any placement could use. */
-static uint64_t largest_set(const struct nodeaff_topology *t, char *buf,
-                            size_t size)
+/* Free memory of every online node with some, and those nodes as text
+ * (malloc'd, NULL if out of memory): the largest set any placement could
+ * use. */
+static uint64_t largest_set(const struct nodeaff_topology *t, char **ret_text)
 {
     struct nodeaff_nodemap *map = NULL;
     uint64_t total = 0, fr;
     int n, nr = nodeaff_topology_nr_nodes(t);
 
-    if (nodeaff_nodemap_new((unsigned int)nr, &map) < 0) {
-        snprintf(buf, size, "?");
+    *ret_text = NULL;
+    if (nodeaff_nodemap_new((unsigned int)nr, &map) < 0)
         return 0;
-    }
     for (n = 0; n < nr; n++) {
         if (nodeaff_topology_node_memory(t, (unsigned int)n, NULL, &fr) == 0 &&
             fr > 0) {
@@ -148,7 +129,7 @@ static uint64_t largest_set(const struct nodeaff_topology *t, char *buf,
             nodeaff_nodemap_set(map, (unsigned int)n);
         }
     }
-    nodeaff_nodemap_format(map, NODEAFF_FORMAT_LIST, buf, size);
+    *ret_text = list_text(map);
     nodeaff_nodemap_free(map);
     return total;
 }
@@ -184,30 +165,35 @@ static void print_text(const struct nodeaff_topology *t,
                        const struct nodeaff_placement *p, uint64_t memory,
                        unsigned int vcpus, int strict, int explain)
 {
-    char nodes[4096];
+    char *nodes, size[32];
     int i, n, nr_nodes = nodeaff_topology_nr_nodes(t);
 
     if (explain) {
-        int any = 0;
+        int any = 0, seeds = 0;
 
-        printf("domain: %" PRIu64 " MiB, %u vCPU%s, %s affinity\n",
-               memory / MIB, vcpus, vcpus == 1 ? "" : "s",
-               strict ? "strict" : "preferred");
+        printf("domain: %s, %u vCPU%s, %s affinity\n",
+               size_text(memory, size, sizeof(size)), vcpus,
+               vcpus == 1 ? "" : "s", strict ? "strict" : "preferred");
         printf("host: %d node%s\n", nr_nodes, nr_nodes == 1 ? "" : "s");
         for (n = 0; n < nr_nodes; n++) {
             const char *why = skip_reason(t, (unsigned int)n);
 
             if (why)
                 printf("%s node %d (%s)", any++ ? "," : "skipped:", n, why);
+            else if (node_has_cpus(t, (unsigned int)n))
+                seeds++;
         }
         if (any)
             printf("\n");
+        /* "Never alone" holds only while some usable node has CPUs
+         * (nodeaff(3), PLACEMENT step 2). */
         any = 0;
         for (n = 0; n < nr_nodes; n++) {
             if (!skip_reason(t, (unsigned int)n) &&
                 !node_has_cpus(t, (unsigned int)n))
-                printf("%s %d", any++ ? "," : "memory only (no CPUs, never "
-                       "alone in a set):", n);
+                printf("%s %d", any++ ? "," : seeds
+                       ? "memory only (no CPUs, never alone in a set):"
+                       : "no usable node has CPUs, so any may stand alone:", n);
         }
         if (any)
             printf("\n");
@@ -222,16 +208,16 @@ static void print_text(const struct nodeaff_topology *t,
 
             nodeaff_placement_candidate(p, (unsigned int)i, &m, &fr, &dist,
                                         &v, &verdict);
-            nodeaff_nodemap_format(m, NODEAFF_FORMAT_LIST, nodes,
-                                   sizeof(nodes));
-            printf("  %-16s %10" PRIu64 " %8u %6u  %s\n", nodes, fr / MIB,
-                   dist, v, verdict);
+            nodes = list_text(m);
+            printf("  %-16s %10" PRIu64 " %8u %6u  %s\n", nodes ? nodes : "?",
+                   fr / MIB, dist, v, verdict);
+            free(nodes);
         }
         printf("placement: ");
     }
-    nodeaff_nodemap_format(nodeaff_placement_nodes(p), NODEAFF_FORMAT_LIST,
-                           nodes, sizeof(nodes));
-    printf("%s\n", nodes);
+    nodes = list_text(nodeaff_placement_nodes(p));
+    printf("%s\n", nodes ? nodes : "?");
+    free(nodes);
 }
 
 static void print_json_nodes(const struct nodeaff_nodemap *m)
@@ -302,7 +288,7 @@ int cmd_place(int argc, char **argv)
     unsigned int vcpus = 0;
     int strict = 0, explain = 0, json = opt_json, have_memory = 0;
     int have_vcpus = 0, i, r, status;
-    char largest[4096];
+    char *largest, s1[32], s2[32];
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -314,7 +300,7 @@ int cmd_place(int argc, char **argv)
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("Usage: nodeaff %s\n", synopsis);
+            printf("Usage: nodeaff [--json] %s\n", synopsis);
             return EXIT_OK;
         } else if (strcmp(a, "--memory") == 0 || strcmp(a, "--vcpus") == 0 ||
                    strcmp(a, "--topology") == 0) {
@@ -356,11 +342,12 @@ int cmd_place(int argc, char **argv)
 
     r = nodeaff_place(t, memory, vcpus, strict ? NODEAFF_STRICT : 0, &p);
     if (r == -ENOSPC) {
-        uint64_t total = largest_set(t, largest, sizeof(largest));
+        uint64_t total = largest_set(t, &largest);
 
-        fprintf(stderr, "nodeaff: place: no set of nodes has %" PRIu64
-                " MiB free (largest: %" PRIu64 " MiB, nodes %s)\n",
-                memory / MIB, total / MIB, largest);
+        fprintf(stderr, "nodeaff: place: no set of nodes has %s free "
+                "(largest: %s, nodes %s)\n", size_text(memory, s1, sizeof(s1)),
+                size_text(total, s2, sizeof(s2)), largest ? largest : "?");
+        free(largest);
         nodeaff_topology_free(t);
         return EXIT_FAILED;
     }
@@ -372,13 +359,14 @@ int cmd_place(int argc, char **argv)
     /* Preferred placement with no fit still answers; say so loudly. */
     nodeaff_placement_candidate(p, 0, NULL, &fr, NULL, NULL, NULL);
     if (fr < memory) {
-        uint64_t total = largest_set(t, largest, sizeof(largest));
+        uint64_t total = largest_set(t, &largest);
 
-        fprintf(stderr, "nodeaff: place: warning: no set of nodes has %"
-                PRIu64 " MiB free (largest: %" PRIu64 " MiB, nodes %s); "
-                "preferred placement uses them all and the domain may not "
-                "build unless memory is freed first\n",
-                memory / MIB, total / MIB, largest);
+        fprintf(stderr, "nodeaff: place: warning: no set of nodes has %s "
+                "free (largest: %s, nodes %s); preferred placement uses them "
+                "all and the domain may not build unless memory is freed "
+                "first\n", size_text(memory, s1, sizeof(s1)),
+                size_text(total, s2, sizeof(s2)), largest ? largest : "?");
+        free(largest);
     }
 
     if (json)

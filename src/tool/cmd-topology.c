@@ -6,6 +6,7 @@
 #include "tool/commands.h"
 #include "tool/common.h"
 #include "tool/output.h"
+#include "tool/topology-load.h"
 
 static const char synopsis[] = "topology [--topology FILE]";
 
@@ -14,7 +15,6 @@ int cmd_topology(int argc, char **argv)
     struct nodeaff_topology *topology = NULL;
     struct nodeaff_handle *handle = NULL;
     const char *file = NULL;
-    unsigned int line = 0;
     int i, ret, status, features = -1;
 
     for (i = 1; i < argc; i++) {
@@ -27,15 +27,9 @@ int cmd_topology(int argc, char **argv)
     }
 
     if (file) {
-        ret = nodeaff_topology_from_file(file, &topology, &line);
-        if (ret < 0) {
-            if (line > 0)
-                fprintf(stderr, "nodeaff: topology: %s:%u: malformed "
-                        "topology file\n", file, line);
-            else
-                tool_fail(argv[0], file, ret);
-            return EXIT_USAGE;
-        }
+        status = tool_load_topology_file(argv[0], file, &topology);
+        if (status != EXIT_OK)
+            return status;
     } else {
         status = tool_open(argv[0], &handle);
         if (status != EXIT_OK)

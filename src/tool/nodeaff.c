@@ -3,6 +3,7 @@
  * nodeaff: the operator's command.  This file only dispatches; each
  * subcommand lives in its own cmd-*.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,20 @@ static void usage(FILE *out)
 }
 
 /*
+ * A command's output is only delivered once it is flushed: a full disk or
+ * a closed pipe must fail the command (exit 1), not vanish.
+ */
+static int finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "nodeaff: cannot write the output: %s\n",
+                strerror(errno ? errno : EIO));
+        return EXIT_FAILED;
+    }
+    return status;
+}
+
+/*
  * Runs a command after taking the options every command shares out of its
  * arguments: --json (also accepted after the command name, where scripts
  * tend to put it) and --help.  A "--" ends the options; it stays for the
@@ -68,7 +83,7 @@ static int run(const struct command *cmd, int argc, char **argv)
         }
     }
     argv[n] = NULL;
-    return cmd->run(n, argv);
+    return finish(cmd->run(n, argv));
 }
 
 int main(int argc, char **argv)
@@ -80,10 +95,10 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
-            return EXIT_OK;
+            return finish(EXIT_OK);
         } else if (strcmp(argv[i], "--version") == 0) {
             printf("nodeaff %s\n", NODEAFF_VERSION);
-            return EXIT_OK;
+            return finish(EXIT_OK);
         } else if (strcmp(argv[i], "--json") == 0) {
             opt_json = 1;
         } else {

@@ -167,6 +167,9 @@ static int topology_json(FILE *out, const struct nodeaff_topology *t,
     return 0;
 }
 
+/* The widest distance matrix the table shows: 16 columns fit 80. */
+#define OUTPUT_MATRIX_MAX_NODES 16
+
 static int topology_table(FILE *out, const struct nodeaff_topology *t,
                           int nr_nodes, int nr_cpus, int features)
 {
@@ -200,6 +203,13 @@ static int topology_table(FILE *out, const struct nodeaff_topology *t,
         fputc('\n', out);
     }
 
+    /* Wider than a terminal, the matrix is noise; --json has it whole. */
+    if (nr_nodes > OUTPUT_MATRIX_MAX_NODES) {
+        fprintf(out, "\ndistance: %dx%d matrix not shown above %d nodes; "
+                "'nodeaff --json topology' has it\n", nr_nodes, nr_nodes,
+                OUTPUT_MATRIX_MAX_NODES);
+        return 0;
+    }
     fprintf(out, "\n%-8s", "distance");
     for (b = 0; b < nr_nodes; b++)
         fprintf(out, " %5d", b);

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define GiB (1024ULL * 1024 * 1024)
 
-static const unsigned int node_counts[] = { 1, 2, 4, 8, 16, 64, 65, 128 };
+static const unsigned int node_counts[] = { 1, 2, 4, 8, 16, 32, 63, 64 };
 static const uint64_t memories[] = { 1ULL << 20, 512ULL << 20, 2 * GiB, 16 * GiB,
                                      1ULL << 40, UINT64_MAX };
 static const unsigned int vcpu_counts[] = { 1, 4 };

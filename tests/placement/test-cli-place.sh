@@ -115,5 +115,102 @@ else
     fails=$((fails + 1))
 fi
 
+# ---- issue 14: items 4, 5, 7 and 8 -------------------------------------
+# Item 5: {0,3} at distance 12 fits; greedy growth chose {0,2} at 30.
+cat >"$TMP/closer.topo" <<'TOPO'
+node 0 mem=1G cpus=0
+node 1 mem=100M cpus=1
+node 2 mem=2G cpus=2
+node 3 mem=2G cpus=3
+node 4 mem=100M cpus=4
+distance 0 1 11
+distance 0 3 12
+distance 3 4 11
+distance 0 2 30
+distance 1 2 20
+distance 2 4 20
+distance 2 3 40
+distance 0 4 50
+distance 1 3 50
+distance 1 4 50
+TOPO
+check "the closer pair that fits is found" 0 '^placement: 0,3$' '^$' -- \
+    place --memory 2G --vcpus 1 --explain --topology "$TMP/closer.topo"
+check "explain says when the vCPUs, not memory, set the size" 0 \
+    'CPUs, not memory, set the size: 3 needed, memory alone fits 1 node' '^$' -- \
+    place --memory 1G --vcpus 3 --explain --topology "$TMP/closer.topo"
+# Item 4: more nodes than Xen can have is refused, not cut short.
+for i in $(seq 0 2999); do
+    if [ $((i % 3)) = 0 ]; then echo "node $i mem=1G cpus=$i"; else echo "node $i mem=0 cpus=$i"; fi
+done >"$TMP/n3000.topo"
+check "3000 nodes: refused with Xen's limit" 2 '^$' \
+    'n3000.topo:65: node 64: a Xen host has at most 64 nodes' -- \
+    place --memory 900G --vcpus 1 --topology "$TMP/n3000.topo"
+# ... and a 64-node list longer than any fixed buffer would be is whole.
+for i in $(seq 0 63); do echo "node $i mem=$((1 - i % 2))G cpus=$i"; done >"$TMP/n64.topo"
+check "64 nodes, every other one used: the whole list" 0 \
+    "^$(seq -s, 0 2 62)\$" '^$' -- \
+    place --memory 32G --vcpus 1 --topology "$TMP/n64.topo"
+# Item 7: 200,000 repeats of one line fail at line 2, in bounded memory.
+yes 'node 0 mem=1G cpus=0-1' | head -n 200000 >"$TMP/dup.topo"
+check "repeated node line: exit 2" 2 '^$' 'dup.topo:2: malformed topology line' -- \
+    place --memory 1G --vcpus 1 --topology "$TMP/dup.topo"
+# The memory bound needs the plain program: valgrind's wrapper and ASan
+# each reserve far more address space than the limit.
+if [ -z "$WRAP" ] && [ "$(head -c 4 "$NODEAFF" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+   ! grep -q __asan_init "$NODEAFF"; then
+    n=$((n + 1))
+    if (ulimit -v 65536; "$NODEAFF" topology --topology "$TMP/dup.topo") >/dev/null 2>"$TMP/err"; then
+        echo "not ok $n - repeated node line under ulimit -v 64 MiB (accepted)"
+        fails=$((fails + 1))
+    elif grep -q 'dup.topo:2: malformed' "$TMP/err"; then
+        echo "ok $n - repeated node line under ulimit -v 64 MiB"
+    else
+        echo "not ok $n - repeated node line under ulimit -v 64 MiB"
+        sed 's/^/#   err: /' "$TMP/err"
+        fails=$((fails + 1))
+    fi
+fi
+printf 'node 0 mem=1G cpus=0\nnode 1 mem=1G\0 cpus=1\n' >"$TMP/nul.topo"
+check "NUL byte: line and column" 2 '^$' 'nul.topo:2: column 14: NUL byte' -- \
+    topology --topology "$TMP/nul.topo"
+check "64 nodes: no 64x64 matrix in the table" 0 'matrix not shown above 16 nodes' '^$' -- \
+    topology --topology "$TMP/n64.topo"
+# Item 8.
+check "missing file: no hypervisor hint" 2 '^$' \
+    '^nodeaff: topology: cannot read /nonexistent: No such file or directory$' -- \
+    topology --topology /nonexistent
+: >"$TMP/empty.topo"
+check "empty file: says it has no node line" 2 '^$' "no 'node' line: not a topology file" -- \
+    place --memory 1G --vcpus 1 --topology "$TMP/empty.topo"
+check "set with an empty set: usage error before the hypervisor" 2 '^$' 'the set is empty' -- \
+    set 5 none
+check "below 1 MiB is KiB, not 0 MiB" 0 '^domain: 512 KiB, 1 vCPU' '^$' -- \
+    place --memory 512K --vcpus 1 --explain --topology "$E"
+check "[--json] once in place's usage" 2 '^$' '^Usage: nodeaff \[--json\] place --memory SIZE --vcpus N \[--strict\] \[--explain\] \[--topology FILE\]$' -- \
+    place
+# A memory-only node is never alone while some usable node has CPUs ...
+printf 'node 0 mem=8G\nnode 1 mem=1G cpus=0\n' >"$TMP/memonly.topo"
+check "memory-only node joins, never alone" 0 '^placement: 0-1$' '^$' -- \
+    place --memory 4G --vcpus 1 --explain --topology "$TMP/memonly.topo"
+# ... and when none has, explain does not claim it.
+printf 'node 0 mem=8G\nnode 1 mem=1G free=0 cpus=0\n' >"$TMP/nocpu.topo"
+check "no usable node with CPUs: explain says any may stand alone" 0 \
+    'no usable node has CPUs, so any may stand alone: 0' '^$' -- \
+    place --memory 4G --vcpus 1 --explain --topology "$TMP/nocpu.topo"
+for args in "parse 0-3" "place --memory 1G --vcpus 1 --topology $E" "topology --topology $E"; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    $WRAP "$NODEAFF" $args >/dev/full 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -q 'cannot write the output: No space left on device' "$TMP/err"; then
+        echo "ok $n - write error fails: $args"
+    else
+        echo "not ok $n - write error fails: $args (rc $rc)"
+        sed 's/^/#   err: /' "$TMP/err"
+        fails=$((fails + 1))
+    fi
+done
+
 echo "1..$n"
 [ $fails = 0 ]

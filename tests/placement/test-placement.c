@@ -123,9 +123,9 @@ static void test_single_node_with_headroom(void **state)
     assert_int_equal(nodeaff_placement_candidate(p, 1, &m, NULL, NULL, NULL, &verdict), 0);
     assert_int_equal(nodeaff_nodemap_test(m, 3), 1);
     assert_string_equal(verdict, "ties with the winner; higher node ids");
-    /* Nodes 0 and 2 each needed a partner: more nodes. */
+    /* Nodes 0 and 2 each needed a partner, at distance 20: farther. */
     assert_int_equal(nodeaff_placement_candidate(p, 2, NULL, NULL, NULL, NULL, &verdict), 0);
-    assert_non_null(strstr(verdict, "more nodes than the winner (2 > 1)"));
+    assert_non_null(strstr(verdict, "farther apart than the winner's (distance 20 > 10)"));
     nodeaff_placement_free(p);
     nodeaff_topology_free(t);
 }
@@ -425,6 +425,35 @@ static void test_trim(void **state)
     nodeaff_topology_free(t);
 }
 
+/* Issue 14 item 5: greedy growth from node 0 took node 1 (close, small)
+ * and then node 2 (far), and from node 3 took node 4 then node 2; the
+ * pair {0,3} at distance 12 holds 3 GiB and was never a candidate. */
+static void test_closer_pair_found(void **state)
+{
+    struct nodeaff_topology *t;
+    static const uint64_t free_mib[] = { 1024, 100, 2048, 2048, 100 };
+    unsigned int a, b;
+
+    (void)state;
+    assert_int_equal(nodeaff_topology_new(5, 5, &t), 0);
+    for (a = 0; a < 5; a++) {
+        assert_int_equal(nodeaff_topology_set_node_memory(t, a, free_mib[a] * MIB,
+                                                          free_mib[a] * MIB), 0);
+        assert_int_equal(nodeaff_topology_set_cpu_node(t, a, a), 0);
+        for (b = a + 1; b < 5; b++)
+            dist(t, a, b, 50);
+    }
+    dist(t, 0, 1, 11);
+    dist(t, 0, 3, 12);
+    dist(t, 3, 4, 11);
+    dist(t, 0, 2, 30);
+    dist(t, 1, 2, 20);
+    dist(t, 2, 4, 20);
+    dist(t, 2, 3, 40);
+    ASSERT_PLACE(t, 2 * GIB, 1, 0, "0,3");
+    nodeaff_topology_free(t);
+}
+
 /* 64 nodes: 8 sockets of 8 nodes, distance 12 in a socket, 21 to a
  * neighbouring socket, 32 beyond; pseudo-random free memory and vCPUs. */
 static struct nodeaff_topology *make64(void)
@@ -513,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_tie_free),
         cmocka_unit_test(test_tie_ids),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_closer_pair_found),
         cmocka_unit_test(test_64_nodes),
         cmocka_unit_test(test_deterministic),
     };

@@ -3,6 +3,12 @@
 
 Everything returns plain Python values: ints, lists, dicts, NodeMaps and
 the small frozen dataclasses below.  Memory is in bytes, usage in pages.
+
+Every integer argument is checked before it reaches C (see _cvalues): a
+non-integer raises TypeError; a node or CPU id that C cannot hold
+OutOfRangeError (as one beyond the topology does); a memory amount, vCPU
+count, distance, node or CPU count, or domain id that C cannot hold
+InvalidArgumentError.  Nothing is ever truncated to fit.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Optional, Union
 
 from . import _lib
+from ._cvalues import c_id, c_uint, c_uint64
 from ._lib import lib
 from .errors import ParseError, check, error_from_errno
 from .nodemap import NodeMap, Text, _check_text, _decode, _encode, parse_reason_str
@@ -105,6 +112,12 @@ class AffinityState:
                 "strict": self.strict, "mode": self.mode}
 
 
+def _domid(domid: Any, function: str) -> int:
+    """A domain id for a uint32_t parameter: InvalidArgumentError if C
+    cannot hold it (2**32 would otherwise act on domain 0)."""
+    return c_uint(domid, "domid", function)
+
+
 def _as_nodemap(nodes: NodesArg, size: int) -> NodeMap:
     if isinstance(nodes, NodeMap):
         return nodes
@@ -124,6 +137,9 @@ class Topology:
     __slots__ = ("_ptr", "_finalizer", "__weakref__")
 
     def __init__(self, nr_nodes: int, nr_cpus: int = 0) -> None:
+        fn = "nodeaff_topology_new"
+        nr_nodes = c_uint(nr_nodes, "nr_nodes", fn)
+        nr_cpus = c_uint(nr_cpus, "nr_cpus", fn)
         ptr = _lib.topology_p()
         check(lib.nodeaff_topology_new(nr_nodes, nr_cpus, ctypes.byref(ptr)),
               "nodeaff_topology_new")
@@ -177,6 +193,7 @@ class Topology:
 
     def node_memory(self, node: int) -> tuple[int, int]:
         """(size, free) in bytes; NotFoundError if the node is offline."""
+        node = c_id(node, "node", "nodeaff_topology_node_memory")
         size, free = ctypes.c_uint64(), ctypes.c_uint64()
         check(lib.nodeaff_topology_node_memory(self._ptr, node, ctypes.byref(size),
                                                ctypes.byref(free)),
@@ -185,26 +202,32 @@ class Topology:
 
     def distance(self, a: int, b: int) -> int:
         """The distance from a to b (10 is local); NotFoundError if unknown."""
+        a = c_id(a, "node", "nodeaff_topology_distance")
+        b = c_id(b, "node", "nodeaff_topology_distance")
         return check(lib.nodeaff_topology_distance(self._ptr, a, b), "nodeaff_topology_distance")
 
     def cpu_node(self, cpu: int) -> Optional[int]:
         """The node of a CPU, None if it is on no (online) node."""
+        cpu = c_id(cpu, "cpu", "nodeaff_topology_cpu_node")
         r = lib.nodeaff_topology_cpu_node(self._ptr, cpu)
         if r == -errno.ENOENT:
             return None
         return check(r, "nodeaff_topology_cpu_node")
 
     def node_cpus(self, node: int) -> list[int]:
+        node = c_id(node, "node", "nodeaff_topology_node_cpus")
         ptr = _lib.nodemap_p()
         check(lib.nodeaff_topology_node_cpus(self._ptr, node, ctypes.byref(ptr)),
               "nodeaff_topology_node_cpus")
         return list(NodeMap._from_ptr(ptr))
 
     def node_vcpus(self, node: int) -> int:
+        node = c_id(node, "node", "nodeaff_topology_node_vcpus")
         return check(lib.nodeaff_topology_node_vcpus(self._ptr, node),
                      "nodeaff_topology_node_vcpus")
 
     def node(self, node: int) -> NodeInfo:
+        node = c_id(node, "node", "nodeaff_topology_node_cpus")
         online = node in self.online_nodes
         size = free = None
         if online:
@@ -236,23 +259,34 @@ class Topology:
     # -- setters (topologies built by hand) ----------------------------------
 
     def set_node_online(self, node: int, online: bool) -> None:
+        node = c_id(node, "node", "nodeaff_topology_set_node_online")
         check(lib.nodeaff_topology_set_node_online(self._ptr, node, int(bool(online))),
               "nodeaff_topology_set_node_online")
 
     def set_node_memory(self, node: int, size: int, free: Optional[int] = None) -> None:
-        check(lib.nodeaff_topology_set_node_memory(self._ptr, node, size,
-                                                   size if free is None else free),
+        fn = "nodeaff_topology_set_node_memory"
+        node = c_id(node, "node", fn)
+        size = c_uint64(size, "size", fn)
+        free = size if free is None else c_uint64(free, "free", fn)
+        check(lib.nodeaff_topology_set_node_memory(self._ptr, node, size, free),
               "nodeaff_topology_set_node_memory")
 
     def set_distance(self, a: int, b: int, distance: int) -> None:
+        fn = "nodeaff_topology_set_distance"
+        a, b = c_id(a, "node", fn), c_id(b, "node", fn)
+        distance = c_uint(distance, "distance", fn)
         check(lib.nodeaff_topology_set_distance(self._ptr, a, b, distance),
               "nodeaff_topology_set_distance")
 
     def set_cpu_node(self, cpu: int, node: int) -> None:
+        fn = "nodeaff_topology_set_cpu_node"
+        cpu, node = c_id(cpu, "cpu", fn), c_id(node, "node", fn)
         check(lib.nodeaff_topology_set_cpu_node(self._ptr, cpu, node),
               "nodeaff_topology_set_cpu_node")
 
     def set_node_vcpus(self, node: int, vcpus: int) -> None:
+        fn = "nodeaff_topology_set_node_vcpus"
+        node, vcpus = c_id(node, "node", fn), c_uint(vcpus, "vcpus", fn)
         check(lib.nodeaff_topology_set_node_vcpus(self._ptr, node, vcpus),
               "nodeaff_topology_set_node_vcpus")
 
@@ -271,7 +305,12 @@ class Topology:
 
 def place(topology: Topology, memory_bytes: int, vcpus: int, strict: bool = False) -> Placement:
     """Picks the node set for a new domain of memory_bytes and vcpus on
-    topology (preferred, or strict: the set must hold all the memory)."""
+    topology (preferred, or strict: the set must hold all the memory).
+    InvalidArgumentError for a memory size or vCPU count C cannot hold."""
+    memory_bytes = c_uint64(memory_bytes, "memory_bytes", "nodeaff_place")
+    vcpus = c_uint(vcpus, "vcpus", "nodeaff_place")
+    if not isinstance(topology, Topology):
+        raise TypeError(f"topology must be a Topology, not {type(topology).__name__}")
     ptr = _lib.placement_p()
     check(lib.nodeaff_place(topology._ptr, memory_bytes, vcpus,
                             _lib.STRICT if strict else 0, ctypes.byref(ptr)), "nodeaff_place")
@@ -302,6 +341,12 @@ def config_nodes(value: Text, topology: Topology, memory_bytes: int = 0, vcpus: 
     '["0","3"]', '"0-3,^2"', '0-3' or '"auto"' (placement then needs
     memory_bytes and vcpus).  A bad nodeset raises ParseError (column from
     the start of value, quotes included); an offline node NotFoundError."""
+    memory_bytes = c_uint64(memory_bytes, "memory_bytes", "nodeaff_config_nodes")
+    vcpus = c_uint(vcpus, "vcpus", "nodeaff_config_nodes")
+    if not isinstance(topology, Topology):
+        raise TypeError(f"topology must be a Topology, not {type(topology).__name__}")
+    if not isinstance(value, (str, bytes)):
+        raise TypeError(f"value must be str or bytes, not {type(value).__name__}")
     raw = _encode(value)
     _check_text(raw, value, "nodeaff_config_nodes")
     ptr = _lib.nodemap_p()
@@ -396,6 +441,7 @@ class Host:
         """Sets a domain's node affinity: preferred (may spill) or strict
         (allocations outside nodes fail; NotSupportedError on stock Xen).
         nodes is a NodeMap, a nodeset text ("0-1") or an iterable of ids."""
+        domid = _domid(domid, "nodeaff_domain_set_affinity")
         m = _as_nodemap(nodes, self.nr_nodes)
         check(lib.nodeaff_domain_set_affinity(self._h(), domid, m._ptr,
                                               _lib.STRICT if strict else 0),
@@ -403,6 +449,7 @@ class Host:
 
     def get_affinity(self, domid: int) -> NodeMap:
         """A domain's node affinity (a map of the host's node count)."""
+        domid = _domid(domid, "nodeaff_domain_get_affinity")
         ptr = _lib.nodemap_p()
         check(lib.nodeaff_domain_get_affinity(self._h(), domid, ctypes.byref(ptr)),
               "nodeaff_domain_get_affinity")
@@ -411,6 +458,7 @@ class Host:
     def get_state(self, domid: int) -> AffinityState:
         """The affinity and its mode, read together (NotSupportedError on
         stock Xen)."""
+        domid = _domid(domid, "nodeaff_domain_get_state")
         ptr = _lib.nodemap_p()
         flags = ctypes.c_uint(0)
         check(lib.nodeaff_domain_get_state(self._h(), domid, ctypes.byref(ptr),
@@ -421,12 +469,14 @@ class Host:
 
     def reset_affinity(self, domid: int) -> None:
         """Back to automatic affinity, not strict."""
+        domid = _domid(domid, "nodeaff_domain_reset_affinity")
         check(lib.nodeaff_domain_reset_affinity(self._h(), domid),
               "nodeaff_domain_reset_affinity")
 
     def usage(self, domid: int) -> list[int]:
         """Pages the domain owns on each node, indexed by node id
         (NotSupportedError on stock Xen)."""
+        domid = _domid(domid, "nodeaff_domain_get_usage")
         room = max(self.nr_nodes, 1)
         while True:
             buf = (ctypes.c_uint64 * room)()

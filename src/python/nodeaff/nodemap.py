@@ -5,7 +5,13 @@ A NodeMap has a size fixed at creation (the ids it can hold: 0 .. size-1,
 like the C map) and behaves like a frozenset of ints: immutable, hashable,
 iterated in ascending order, with ``|``, ``&``, ``-``, ``^``, ``==`` and
 ``<=`` (subset) computed by the C library.  As in C, comparisons ignore
-sizes: ``NodeMap([1], size=4) == NodeMap([1], size=64)``.
+sizes: ``NodeMap([1], size=4) == NodeMap([1], size=64)``.  Compared with
+any other set (``==``, ``<=``, ...) a NodeMap behaves as the frozenset of
+its nodes, so a set holding non-ids is simply not equal.
+
+Integers are checked before they reach C (see _cvalues): a non-integer
+raises TypeError, a size or bit count that C cannot hold
+InvalidArgumentError, a node id beyond the map OutOfRangeError.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Iterable, Iterator, Set
 from typing import Any, Optional, Union
 
 from . import _lib
+from ._cvalues import c_id, c_uint
 from ._lib import lib
 from .errors import OutOfRangeError, ParseError, check
 
@@ -61,6 +68,7 @@ def _decode(text: Text) -> str:
 
 
 def _new_ptr(size: int) -> Any:
+    size = c_uint(size, "size", "nodeaff_nodemap_new")
     ptr = _lib.nodemap_p()
     check(lib.nodeaff_nodemap_new(size, ctypes.byref(ptr)), "nodeaff_nodemap_new")
     return ptr
@@ -83,12 +91,17 @@ class NodeMap:
             other = NodeMap.parse(nodes, DEFAULT_SIZE if size is None else size)
             self._adopt(other._take())
             return
+        if size is not None:
+            size = c_uint(size, "size", "nodeaff_nodemap_new")
+        limit = MAX_NODES if size is None else min(size, MAX_NODES)
         mask = 0
         top = -1
         for n in nodes:
             n = operator.index(n)
-            if n < 0 or (size is not None and n >= size):
-                raise OutOfRangeError(errno.ERANGE, f"node {n} is not in 0..{(size or MAX_NODES) - 1}",
+            # Checked before 1 << n: NodeMap([2**64]) must not build a
+            # 2**64-bit integer first.
+            if n < 0 or n >= limit:
+                raise OutOfRangeError(errno.ERANGE, f"node {n} is not in 0..{max(limit, 1) - 1}",
                                       "nodeaff_nodemap_set")
             mask |= 1 << n
             top = max(top, n)
@@ -173,9 +186,12 @@ class NodeMap:
                    size: Optional[int] = None) -> "NodeMap":
         """Imports Xen's raw layout (struct xenctl_bitmap: node n is bit n % 8
         of byte n // 8).  nr_bits defaults to 8 * len(data), size to nr_bits
-        (at least 1).  A set bit at or beyond size raises OutOfRangeError."""
+        (at least 1).  A set bit at or beyond size raises OutOfRangeError; a
+        negative nr_bits or size, or one C cannot hold,
+        InvalidArgumentError."""
         if nr_bits is None:
             nr_bits = 8 * len(data)
+        nr_bits = c_uint(nr_bits, "nr_bits", "nodeaff_nodemap_import_raw")
         if len(data) < (nr_bits + 7) // 8:
             raise ValueError(f"{len(data)} bytes hold fewer than {nr_bits} bits")
         ptr = _new_ptr(size if size is not None else max(1, nr_bits))
@@ -188,9 +204,11 @@ class NodeMap:
     def to_bytes(self, nr_bits: Optional[int] = None) -> bytes:
         """Exports Xen's raw layout, (nr_bits + 7) // 8 bytes (nr_bits
         defaults to the map's size).  OutOfRangeError if a node is at or
-        beyond nr_bits."""
+        beyond nr_bits; InvalidArgumentError if nr_bits is negative or more
+        than C can hold."""
         if nr_bits is None:
             nr_bits = self._size
+        nr_bits = c_uint(nr_bits, "nr_bits", "nodeaff_nodemap_export_raw")
         buf = ctypes.create_string_buffer((nr_bits + 7) // 8 or 1)
         n = check(lib.nodeaff_nodemap_export_raw(self._ptr, buf, nr_bits),
                   "nodeaff_nodemap_export_raw")
@@ -271,10 +289,16 @@ class NodeMap:
 
     @staticmethod
     def _coerce(other: object) -> Optional["NodeMap"]:
+        """other as a NodeMap if it is one or a set of node ids; None if
+        not (then set operators return NotImplemented and comparisons
+        compare as frozensets)."""
         if isinstance(other, NodeMap):
             return other
         if isinstance(other, Set):
-            return NodeMap(other)  # type: ignore[arg-type]
+            try:
+                return NodeMap(other)  # type: ignore[arg-type]
+            except (TypeError, OutOfRangeError):
+                return None
         return None
 
     def _binop(self, b: "NodeMap", fn: str, size: int) -> "NodeMap":
@@ -326,7 +350,7 @@ class NodeMap:
     def __eq__(self, other: object) -> bool:
         b = self._coerce(other)
         if b is None:
-            return NotImplemented
+            return frozenset(self) == other if isinstance(other, Set) else NotImplemented
         return lib.nodeaff_nodemap_equal(self._ptr, b._ptr) == 1
 
     def __ne__(self, other: object) -> bool:
@@ -336,22 +360,22 @@ class NodeMap:
     def __le__(self, other: object) -> bool:
         b = self._coerce(other)
         if b is None:
-            return NotImplemented
+            return frozenset(self) <= other if isinstance(other, Set) else NotImplemented
         return lib.nodeaff_nodemap_is_subset(self._ptr, b._ptr) == 1
 
     def __ge__(self, other: object) -> bool:
         b = self._coerce(other)
         if b is None:
-            return NotImplemented
+            return frozenset(self) >= other if isinstance(other, Set) else NotImplemented
         return lib.nodeaff_nodemap_is_subset(b._ptr, self._ptr) == 1
 
     def __lt__(self, other: object) -> bool:
         r = self.__le__(other)
-        return r if r is NotImplemented else (r and not self == other)
+        return r if r is NotImplemented else bool(r and not self == other)
 
     def __gt__(self, other: object) -> bool:
         r = self.__ge__(other)
-        return r if r is NotImplemented else (r and not self == other)
+        return r if r is NotImplemented else bool(r and not self == other)
 
     def issubset(self, other: Iterable[int]) -> bool:
         """self <= other, for any iterable of node ids."""
