@@ -151,7 +151,7 @@ int main(int argc, char **argv)
                 timeout_s, pv_guest_console_tail(&g, 20));
         goto destroy;
     }
-    printf("guest: %s (%.1f s after xc_domain_create)\n", line, seconds_since(&t0));
+    printf("guest: %s (%.1f s after xc_domain_create)\n", line, seconds_since(&g.created_at));
     print_usage(h, g.domid, "at the marker");
     if (balloon_mib) {
         snprintf(line, sizeof(line), "balloon %u\n", balloon_mib * 1024);

@@ -107,7 +107,8 @@ static uint64_t free_mib_in(xc_interface *xch, const struct nodeaff_nodemap *set
 }
 
 static int create_domain(xc_interface *xch, const struct pv_guest_config *cfg,
-                         uint32_t *ret_domid, char *why, size_t len)
+                         uint32_t *ret_domid, struct timespec *ret_created,
+                         char *why, size_t len)
 {
     struct xen_domctl_createdomain c = {
         .max_vcpus = cfg->vcpus,
@@ -130,6 +131,7 @@ static int create_domain(xc_interface *xch, const struct pv_guest_config *cfg,
         free(label);
     }
     *ret_domid = 0;
+    clock_gettime(CLOCK_MONOTONIC, ret_created);
     if (xc_domain_create(xch, ret_domid, &c)) {
         int e = errno;
 
@@ -239,7 +241,7 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
 
     /* 1. create, 2. max_vcpus, 3. setmaxmem (+ the PV guest's e820 up to
      * maxmem, so it can balloon up to it). */
-    if ((r = create_domain(xch, cfg, &g->domid, why, len)))
+    if ((r = create_domain(xch, cfg, &g->domid, &g->created_at, why, len)))
         goto out;
     created = 1;
     if (xc_domain_max_vcpus(xch, g->domid, cfg->vcpus) ||

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <xenctrl.h>
 
@@ -36,6 +37,7 @@ struct pv_guest_config {
 struct pv_guest {
     uint32_t domid;
     struct nodeaff_nodemap *nodes;   /* the affinity it was built with */
+    struct timespec created_at;      /* CLOCK_MONOTONIC, at xc_domain_create */
     /* private */
     xc_interface *xch;
     struct xs_handle *xsh;
