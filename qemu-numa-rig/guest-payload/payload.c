@@ -7,6 +7,8 @@
  *
  * At start:
  *   @G@ MEM domid=D memtotal_kb=K current_kb=C target_kb=T
+ *   @G@ CONTROL xen_version -> 4.17                 (privcmd reaches Xen)
+ *   @G@ CONTROL domctl-bad-version -> EACCES        (and do_domctl)
  *   @G@ CALL <op> dom=<D|0> -> <errno name or ok>     (one per call)
  *   @G@ CALLS refused=R of N
  *   @G@ READY domid=D current_kb=C                    (the marker)
@@ -177,6 +179,25 @@ static int one_call(int fd, const char *what, uint16_t domid, uint8_t mask)
     return domctl(fd, na);
 }
 
+/* Controls: the calls do reach Xen.  xen_version answers any guest; a
+ * domctl with a wrong interface version gets -EACCES from do_domctl's
+ * first check, before any permission check. */
+static void controls(int fd)
+{
+    struct privcmd_hypercall call = { .op = __HYPERVISOR_xen_version };
+    struct xen_domctl *op = hbuf;
+    long v = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+
+    if (v < 0)
+        printf("@G@ CONTROL xen_version -> %s\n", errname(errno));
+    else
+        printf("@G@ CONTROL xen_version -> %ld.%ld\n", v >> 16, v & 0xffff);
+    memset(hbuf, 0, 4096);
+    op->cmd = XEN_DOMCTL_getdomaininfo;
+    op->interface_version = 0;
+    printf("@G@ CONTROL domctl-bad-version -> %s\n", errname(domctl(fd, op)));
+}
+
 static void calls(long self)
 {
     static const char *const ops[] = {
@@ -190,6 +211,7 @@ static void calls(long self)
         printf("@G@ CALLS error: /dev/xen/privcmd: %s\n", strerror(errno));
         return;
     }
+    controls(fd);
     for (t = 0; t < 2; t++) {
         uint16_t dom = t == 0 ? (uint16_t)self : 0;
 

@@ -77,9 +77,10 @@ static int choose_nodes(struct nodeaff_handle *h, const struct pv_guest_config *
     r = nodeaff_config_nodes(cfg->nodes, topo, (uint64_t)cfg->memory_mib << 20,
                              cfg->vcpus, cfg->flags & NODEAFF_STRICT, ret,
                              &reason, &column);
-    if (r == -ENOENT)
-        say(why, len, "node set \"%s\" names a node this host does not have online "
-            "(it has %d node(s))", cfg->nodes, nodeaff_topology_nr_nodes(topo));
+    if (r == -ENOENT || r == -ERANGE)
+        say(why, len, "node set \"%s\" names a node this host does not have%s "
+            "(it has %d node(s), 0-%d)", cfg->nodes, r == -ENOENT ? " online" : "",
+            nodeaff_topology_nr_nodes(topo), nodeaff_topology_nr_nodes(topo) - 1);
     else if (r == -ENOSPC)
         say(why, len, "no node set of this host has %u MiB free", cfg->memory_mib);
     else if (r < 0 && reason)
@@ -88,7 +89,8 @@ static int choose_nodes(struct nodeaff_handle *h, const struct pv_guest_config *
     else if (r < 0)
         say(why, len, "node set \"%s\": %s", cfg->nodes, strerror(-r));
     nodeaff_topology_free(topo);
-    return r < 0 ? r : 0;
+    /* The caller's configuration is wrong, whichever way. */
+    return r < 0 ? (r == -ENOSPC || r == -ENOMEM ? r : -EINVAL) : 0;
 }
 
 /* Free memory of the nodes in set, in MiB, for messages. */
@@ -213,7 +215,7 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
 {
     struct xc_dom_image *dom = NULL;
     unsigned int console_port, store_port;
-    uint64_t maxmem_kib = (uint64_t)cfg->maxmem_mib * 1024;
+    uint64_t maxmem_kib = (uint64_t)cfg->maxmem_mib * 1024, free_mib;
     int r, created = 0;
 
     memset(g, 0, sizeof(*g));
@@ -305,16 +307,20 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
     STEP(xc_dom_boot_xen_init(dom, xch, g->domid), "xc_dom_boot_xen_init");
     STEP(xc_dom_parse_image(dom), "parsing the kernel image");
     STEP(xc_dom_mem_init(dom, cfg->memory_mib), "xc_dom_mem_init");
-    errno = 0;
+    free_mib = free_mib_in(xch, g->nodes);
     if (xc_dom_boot_mem_init(dom) != 0) {
-        r = errno ? -errno : -ENOMEM;
-        if (cfg->flags & NODEAFF_STRICT)
-            say(why, len, "%u MiB do not fit strictly on node(s) %s: %llu MiB free "
-                "there, and strict affinity never takes memory elsewhere (%s)",
-                cfg->memory_mib, cfg->nodes,
-                (unsigned long long)free_mib_in(xch, g->nodes), strerror(-r));
-        else
-            say(why, len, "populating %u MiB: %s", cfg->memory_mib, strerror(-r));
+        /* libxenguest reports its own words, not the hypercall's errno:
+         * the free memory before it says whether the set was too small. */
+        if ((cfg->flags & NODEAFF_STRICT) && free_mib < cfg->memory_mib) {
+            r = -ENOMEM;
+            say(why, len, "%u MiB do not fit strictly on node(s) %s: %llu MiB were "
+                "free there, and strict affinity never takes memory elsewhere",
+                cfg->memory_mib, cfg->nodes, (unsigned long long)free_mib);
+        } else {
+            r = errno ? -errno : -ENOMEM;
+            say(why, len, "populating %u MiB (xc_dom_boot_mem_init): %s",
+                cfg->memory_mib, strerror(-r));
+        }
         goto out;
     }
     STEP(xc_dom_build_image(dom), "building the image");
