@@ -189,8 +189,9 @@ static void guest_calls(struct pv_guest *g, const char *what)
     p = g->out ? strstr(g->out, "@G@ CONTROL xen_version -> ") : NULL;
     tap_ok(p && strncmp(p + 27, "4.", 2) == 0 &&
            strstr(g->out, "@G@ CONTROL domctl-bad-version -> EACCES"),
-           "%s: control: the guest's privcmd reaches Xen (xen_version %.5s) and "
-           "do_domctl (a wrong interface version: EACCES)", what, p ? p + 27 : "?");
+           "%s: control: the guest's privcmd reaches Xen (xen_version %.*s) and "
+           "do_domctl (a wrong interface version: EACCES)", what,
+           p ? (int)strcspn(p + 27, "\n") : 1, p ? p + 27 : "?");
     tap_ok(n == 12 && bad == 0,
            "%s: the guest's own 12 calls (the series' set/get/reset/usage, upstream "
            "set/get 68/69, on itself and on dom0) all refused as expected (%d seen, %d "
@@ -306,10 +307,16 @@ static void case_bad_input(void)
                strstr(out, "Kernel panic") && nr_domains() == before,
                "toolstack, a guest that never prints its marker: exit %d after %.1f s "
                "(bounded: 90 s), the console's tail shown, nothing left", r, now_s() - t0);
-        if (r != 1)
+        if (r != 1) {
             diag_lines("toolstack", out);
-        else
-            tap_diag("its console's last line: %s", last_line(out));
+        } else {
+            const char *why = strstr(out, "pv-guest-toolstack: domain");
+            const char *panic = strstr(out, "Kernel panic");
+
+            tap_diag("%.*s", why ? (int)strcspn(why, "\n") : 0, why ? why : "");
+            tap_diag("its console: %.*s", panic ? (int)strcspn(panic, "\n") : 0,
+                     panic ? panic : "");
+        }
     }
     r = real_guest_sh(out, sizeof(out), "xl list | tail -n +2 | wc -l");
     tap_ok(r == 0 && atoi(out) == before,

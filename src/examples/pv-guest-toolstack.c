@@ -87,6 +87,8 @@ int main(int argc, char **argv)
     xc_interface *xch;
     int c, r, rc = 1;
 
+    /* Progress lines as they happen, also into a pipe. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'k': cfg.kernel = optarg; break;
