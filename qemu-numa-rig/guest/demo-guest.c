@@ -13,7 +13,7 @@
 #include "real-guest.h"
 #include "rig-guest.h"
 
-#define WHAT "Linux PV guest (reference toolstack), strict {1}, 128 -> 192 MiB"
+#define WHAT "Linux guest, strict {1}, ballooned 128->192 MiB"
 
 int main(int argc, char **argv)
 {
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
                         sizeof(why));
     if (r < 0) {
         printf("ROW|%s|-|-|%s|-\n", WHAT, r == -EOPNOTSUPP ?
-               "refused: strict not supported (-EOPNOTSUPP)" : why);
+               "set: not supported (-EOPNOTSUPP)" : why);
         return r == -EOPNOTSUPP ? 0 : 1;
     }
     r = pv_guest_wait_line(&g, "@G@ CALLS", 120000, calls, sizeof(calls));
