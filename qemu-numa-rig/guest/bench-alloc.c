@@ -9,7 +9,7 @@
  * For each affinity mode (automatic; explicit preferred {1}; strict {1},
  * which stock Xen lacks: there it is preferred {1}, the path it has) and
  * each extent order (0 and 9) one PV domain (never started) is populated
- * with PAGES pages (default 131072 = 512 MiB) through
+ * with PAGES pages (default 65536 = 256 MiB) through
  * XENMEM_populate_physmap and emptied through XENMEM_decrease_reservation,
  * ROUNDS times; each call moves BATCH pages.  Node 1 has room, so no
  * allocation falls back: this is the common case the series must not
@@ -37,7 +37,7 @@
 #include "nodeaff.h"
 #include "rig-guest.h"
 
-#define ROUNDS 7
+#define ROUNDS 5
 #define BATCH 8192          /* pages per hypercall */
 #define CREATES 15
 #define GPFN_BASE 0x100000UL
@@ -140,7 +140,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    unsigned long pages = argc > 1 ? strtoul(argv[1], NULL, 0) : 131072;
+    unsigned long pages = argc > 1 ? strtoul(argv[1], NULL, 0) : 65536;
     const char *modes[] = {"auto", "preferred", "strict"};
     double create[CREATES], destroy[CREATES], spread, m;
     struct nodeaff_handle *h;
