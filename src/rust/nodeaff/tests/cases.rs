@@ -147,12 +147,15 @@ fn errno_mapping() {
     let rows = table("errno.tsv", &["name", "number", "python", "ocaml", "rust"]);
     let by_name: HashMap<&str, (i32, &str)> =
         rows.iter().map(|r| (r[0].as_str(), (r[1].parse().unwrap(), r[4].as_str()))).collect();
+    // Which kind std gives an errno is the Rust release's choice, not the
+    // binding's: a cell may list several, 'A|B' (tests/cases/README.md).
+    let kind_ok = |e: &io::Error, kinds: &str| kinds.split('|').any(|k| format!("{:?}", e.kind()) == k);
     // Every errno becomes an io::Error of that errno and kind: the
     // binding's one conversion (check(): from_raw_os_error).
     for (name, (n, kind)) in &by_name {
         let e = io::Error::from_raw_os_error(*n);
         assert_eq!(e.raw_os_error(), Some(*n), "{}", name);
-        assert_eq!(format!("{:?}", e.kind()), *kind, "{}", name);
+        assert!(kind_ok(&e, kind), "{}: {:?} is not {}", name, e.kind(), kind);
     }
     // And the ones a host can provoke, through the binding itself.
     let dir = srcdir();
@@ -167,9 +170,9 @@ fn errno_mapping() {
     for (name, e) in provoked {
         let (n, kind) = by_name[name];
         assert_eq!(errno(&e), Some(n), "{}: {:?}", name, e);
-        assert_eq!(format!("{:?}", io::Error::from_raw_os_error(n).kind()), kind);
+        assert!(kind_ok(&io::Error::from_raw_os_error(n), kind), "{}", name);
         if e.raw_os_error().is_some() {
-            assert_eq!(format!("{:?}", e.kind()), kind, "{}", name);
+            assert!(kind_ok(&e, kind), "{}: {:?} is not {}", name, e.kind(), kind);
         }
     }
 }
