@@ -24,6 +24,7 @@ static const struct command commands[] = {
     { "usage",    cmd_usage,    "usage [--mib] [DOMID...]" },
     { "parse",    cmd_parse,    "parse [--max-nodes N] [--format list|hex|json] EXPR..." },
     { "place",    cmd_place,    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]" },
+    { "version",  cmd_version,  "version" },
 };
 
 static void usage(FILE *out)
