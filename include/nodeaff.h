@@ -354,12 +354,20 @@ int nodeaff_topology_set_node_vcpus(struct nodeaff_topology *topology,
 #define NODEAFF_FEATURE_STATE     (1U << 3) /* explicit/automatic, strict */
 
 /*
- * Opens a handle on the local hypervisor and detects its features.
- * flags must be 0.
+ * Opens a handle on the local hypervisor, finds its Xen release and the
+ * interface versions to use (nodeaff_hypervisor_version()) and detects its
+ * features.  flags must be 0.
  * Features are probed with read-only calls on domain 0; nothing changes.
- * Returns 0; -EINVAL if flags is not 0 or ret_handle is NULL; -ENOENT or
- * -EACCES if the hypervisor interface (privcmd) is absent or not ours to
- * use; another -errno from the hypervisor; -ENOMEM.
+ * A Xen release this library does not know still opens: the calls that
+ * need its interface versions (set/get/reset without the series, list,
+ * topology) then fail with -EPROTONOSUPPORT, and the series' own calls
+ * keep working, as they have their own version.
+ * Returns 0; -EINVAL if flags is not 0 or ret_handle is NULL; -ENODEV if
+ * this system is not running on Xen; -ENOENT if it is, but the hypervisor
+ * interface (privcmd: /dev/xen/privcmd or /proc/xen/privcmd) is missing;
+ * -EACCES if privcmd is not ours to use (not root); another -errno from
+ * the hypervisor (-EPERM: not the control domain); -ENOMEM.  On failure
+ * nothing is left open.
  */
 int nodeaff_open(unsigned int flags, struct nodeaff_handle **ret_handle);
 
@@ -369,6 +377,23 @@ void nodeaff_close(struct nodeaff_handle *handle);
 /* Returns the NODEAFF_FEATURE_* bits the hypervisor offers; -EINVAL if
  * handle is NULL. */
 int nodeaff_features(struct nodeaff_handle *handle);
+
+/*
+ * Since LIBNODEAFF_1.1.  Reports the running Xen release (XENVER_version:
+ * *ret_major, *ret_minor) and the interface versions the handle stamps on
+ * upstream operations: *ret_domctl (XEN_DOMCTL_INTERFACE_VERSION) and
+ * *ret_sysctl (XEN_SYSCTL_INTERFACE_VERSION).  Each out-parameter is
+ * optional (NULL).
+ * Returns 0 when this library knows the release; -EPROTONOSUPPORT when it
+ * does not: the out-parameters are then written all the same, *ret_domctl
+ * with the domctl version the hypervisor was found to speak (0 if none
+ * answered) and *ret_sysctl with 0 (unknown); -EINVAL if handle is NULL.
+ */
+int nodeaff_hypervisor_version(struct nodeaff_handle *handle,
+                               unsigned int *ret_major,
+                               unsigned int *ret_minor,
+                               unsigned int *ret_domctl,
+                               unsigned int *ret_sysctl);
 
 /* ------------------------------------------------------------------------
  * Domains

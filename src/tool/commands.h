@@ -24,5 +24,6 @@ int cmd_reset(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 #endif

@@ -85,28 +85,98 @@ int tool_parse_nodeset(const char *cmd, const char *text,
     return parse(cmd, text, nr_nodes, ret_nodes);
 }
 
-int tool_fail(const char *cmd, const char *what, int err)
-{
-    const char *hint = NULL;
+/*
+ * The hypervisor tool_open() opened, for the messages: a version problem
+ * is only worth reporting with the version.  One process, one handle.
+ */
+static struct {
+    int opened;
+    unsigned int major, minor, domctl;
+} seen;
 
+/*
+ * The library's table starts at the oldest release it supports; anything
+ * it does not know from there on is newer than it.
+ */
+#define OLDEST_MAJOR 4
+#define OLDEST_MINOR 17
+
+static const char *unknown_release_hint(char *buf, size_t size)
+{
+    char domctl[40];
+    int older;
+
+    if (!seen.opened)
+        return "this Xen release is unknown to this libnodeaff";
+    older = seen.major < OLDEST_MAJOR ||
+            (seen.major == OLDEST_MAJOR && seen.minor < OLDEST_MINOR);
+    if (seen.domctl)
+        snprintf(domctl, sizeof(domctl), "0x%02x", seen.domctl);
+    else
+        snprintf(domctl, sizeof(domctl), "unknown");
+    snprintf(buf, size, "this hypervisor (Xen %u.%u, domctl interface %s) "
+             "is %s than this libnodeaff knows (see nodeaff(3), XEN "
+             "RELEASES)", seen.major, seen.minor, domctl,
+             older ? "older" : "newer");
+    return buf;
+}
+
+/* The hint for an errno a hypervisor call returned, or NULL; buf holds the
+ * text where it needs the version. */
+static const char *call_hint(int err, char *buf, size_t size)
+{
     switch (-err) {
-    case ENOENT:
-    case EACCES:
-        hint = "is this Xen's control domain, with privcmd loaded, run as root?";
-        break;
-    case EOPNOTSUPP:
-        hint = "this hypervisor lacks the libnodeaff Xen series "
+    case EPROTONOSUPPORT:
+        return unknown_release_hint(buf, size);
+    case EPROTO:
+        return "this hypervisor carries the libnodeaff Xen series at "
+               "another interface version than this libnodeaff's "
                "(see nodeaff(1), FEATURES)";
-        break;
+    case EOPNOTSUPP:
+        return "this hypervisor lacks the libnodeaff Xen series "
+               "(see nodeaff(1), FEATURES)";
     case ESRCH:
-        hint = "no such domain";
-        break;
+        return "no such domain";
+    case EPERM:
+        return "is this Xen's control domain?";
+    case EACCES:
+        return "denied by the hypervisor's XSM policy (FLASK)?";
     default:
-        break;
+        return NULL;
     }
+}
+
+static int report(const char *cmd, const char *what, int err,
+                  const char *hint)
+{
     fprintf(stderr, "nodeaff: %s: %s: %s%s%s\n", cmd, what, strerror(-err),
             hint ? "; " : "", hint ? hint : "");
     return EXIT_FAILED;
+}
+
+int tool_fail(const char *cmd, const char *what, int err)
+{
+    char buf[200];
+
+    return report(cmd, what, err, call_hint(err, buf, sizeof(buf)));
+}
+
+/* Why nodeaff_open() failed, in the operator's terms. */
+static const char *open_hint(int err)
+{
+    switch (-err) {
+    case ENODEV:
+        return "this system is not running on Xen";
+    case ENOENT:
+        return "no /dev/xen/privcmd: is the xen-privcmd module loaded "
+               "(modprobe xen-privcmd)?";
+    case EACCES:
+        return "cannot use /dev/xen/privcmd: run as root";
+    case EPERM:
+        return "is this Xen's control domain?";
+    default:
+        return NULL;
+    }
 }
 
 int tool_open(const char *cmd, struct nodeaff_handle **ret_handle)
@@ -114,6 +184,10 @@ int tool_open(const char *cmd, struct nodeaff_handle **ret_handle)
     int ret = nodeaff_open(0, ret_handle);
 
     if (ret < 0)
-        return tool_fail(cmd, "cannot open the hypervisor", ret);
+        return report(cmd, "cannot open the hypervisor", ret, open_hint(ret));
+    seen.opened = 1;
+    /* Filled in even for a release the library does not know. */
+    (void)nodeaff_hypervisor_version(*ret_handle, &seen.major, &seen.minor,
+                                     &seen.domctl, NULL);
     return EXIT_OK;
 }

@@ -26,6 +26,7 @@ static const struct command commands[] = {
     { "parse",    cmd_parse,    "parse [--max-nodes N] [--format list|hex|json] EXPR..." },
     { "metrics",  cmd_metrics,  "metrics" },
     { "place",    cmd_place,    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]" },
+    { "version",  cmd_version,  "version" },
 };
 
 static void usage(FILE *out)

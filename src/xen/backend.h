@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The Xen backend's private interface, shared by the files of src/xen/ and
- * the backend unit tests.  Xen and libxenctrl types appear only here and in
- * the backend sources, never in the public header.
+ * the backend unit tests.  Xen types appear only here and in the backend
+ * sources, never in the public header.
+ *
+ * The library talks to Xen through libxencall alone (a stable .so.1), never
+ * libxenctrl (its soname changes with every Xen release): it builds the
+ * domctls and sysctls itself, stamped with the interface versions of the
+ * running release, found once at open.
  *
  * Files, one concern each (like libxencall's core + osdep_* split):
- *   handle.c        open/close, the lock, feature detection
- *   errno-map.c     libxenctrl's -1/errno turned into -errno
- *   xc-ops.c        upstream operations, through libxenctrl
+ *   handle.c        open/close, the lock, the release, feature detection
+ *   releases.c      the known Xen releases and their interface versions
+ *   errno-map.c     libxencall's -1/errno turned into -errno
+ *   upstream-ops.c  upstream domctls/sysctls through libxencall, stamped
+ *                   with the release's interface versions
  *   stable-ops.c    the carried series' stable domctls, through libxencall
  *   host-topology.c nodeaff_topology_from_host()
  *   checks.c        argument checks that run before any hypercall
@@ -16,22 +23,49 @@
 #ifndef NODEAFF_XEN_BACKEND_H
 #define NODEAFF_XEN_BACKEND_H
 
+#include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nodeaff-private.h"
 
-struct xc_interface_core;
 struct xencall_handle;
 struct xen_domctl_getdomaininfo;
 
+/* One row of releases.c's table. */
+struct nodeaff_xen_release {
+    unsigned int major, minor;
+    unsigned int domctl_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
+    unsigned int sysctl_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
+};
+
+/*
+ * What upstream and series operations fail with when the hypervisor cannot
+ * serve them for a reason other than the call itself.  Distinct from every
+ * errno the hypervisor returns for a call, so a caller can tell a version
+ * problem from a denial (-EACCES/-EPERM) or a missing feature (-EOPNOTSUPP).
+ */
+#define NODEAFF_ERR_UNKNOWN_RELEASE (-EPROTONOSUPPORT)
+#define NODEAFF_ERR_SERIES_VERSION  (-EPROTO)
+
 struct nodeaff_handle {
-    struct xc_interface_core *xch;   /* upstream ops, sysctls */
-    struct xencall_handle *xcall;    /* our stable ops */
+    struct xencall_handle *xcall;    /* every hypercall */
     pthread_mutex_t lock;            /* serializes every call on the handle */
     unsigned int features;           /* NODEAFF_FEATURE_* */
     unsigned int nr_nodes;           /* host node ids: last online + 1 */
-    void *buf;                       /* hypercall buffer for stable ops */
+    unsigned int xen_major, xen_minor;   /* XENVER_version */
+    /* The release's row, or NULL when this library does not know it: the
+     * upstream ops then fail with NODEAFF_ERR_UNKNOWN_RELEASE. */
+    const struct nodeaff_xen_release *release;
+    /* The domctl version the hypervisor answered to (the release's, or
+     * probed with getdomaininfo when it is unknown); 0 if none did. */
+    unsigned int spoken_domctl;
+    /* What strict/state/usage fail with when the series is absent:
+     * -EOPNOTSUPP, or NODEAFF_ERR_SERIES_VERSION when the hypervisor
+     * carries the series at another version. */
+    int series_err;
+    void *buf;                       /* hypercall buffer for the domctls */
     size_t buf_size;
 };
 
@@ -42,7 +76,7 @@ struct nodeaff_handle {
  */
 #define NODEAFF_XEN_FULL_BITS 1024U
 
-/* errno-map.c: returns -errno for a libxenctrl/libxencall failure (-1 with
+/* errno-map.c: returns -errno for a libxencall failure (-1 with
  * errno set), never 0: a failure without errno becomes -EIO.  Returns ret
  * unchanged when it is not negative. */
 int nodeaff_xen_errno(int ret, int saved_errno);
@@ -60,24 +94,52 @@ int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed);
 void nodeaff_xen_lock(struct nodeaff_handle *h);
 void nodeaff_xen_unlock(struct nodeaff_handle *h);
 
-/* xc-ops.c: upstream operations; the caller holds the lock.  bytes holds
- * NODEAFF_XEN_FULL_BITS / 8 bytes in xenctl_bitmap layout (libxenctrl
- * reads and writes MAX_NUMNODES bits of it). */
-int nodeaff_xc_set_affinity(struct nodeaff_handle *h, uint32_t domid,
+/* releases.c: the row for Xen major.minor, or NULL if it is not known;
+ * the newest known row (never NULL in the library). */
+const struct nodeaff_xen_release *nodeaff_xen_release_find(unsigned int major,
+                                                           unsigned int minor);
+const struct nodeaff_xen_release *nodeaff_xen_release_newest(void);
+
+/* upstream-ops.c: upstream operations; the caller holds the lock (at open:
+ * owns the handle).  Each returns NODEAFF_ERR_UNKNOWN_RELEASE without a
+ * hypercall when h->release is NULL.  bytes holds NODEAFF_XEN_FULL_BITS / 8
+ * bytes in xenctl_bitmap layout. */
+int nodeaff_up_set_affinity(struct nodeaff_handle *h, uint32_t domid,
                             const uint8_t *bytes);
-int nodeaff_xc_get_affinity(struct nodeaff_handle *h, uint32_t domid,
+int nodeaff_up_get_affinity(struct nodeaff_handle *h, uint32_t domid,
                             uint8_t *bytes);
-int nodeaff_xc_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
-int nodeaff_xc_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
+int nodeaff_up_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
+int nodeaff_up_list_domains(struct nodeaff_handle *h, uint32_t *ret_domids,
                             unsigned int nr_entries);
-/* Calls fn(info, ctx) for every domain (xc_domain_getinfolist, in
+/* Calls fn(info, ctx) for every domain (XEN_SYSCTL_getdomaininfolist, in
  * batches) until fn returns non-zero.  Returns 0, fn's negative return,
  * or -errno. */
-int nodeaff_xc_for_each_domain(struct nodeaff_handle *h,
+int nodeaff_up_for_each_domain(struct nodeaff_handle *h,
                                int (*fn)(const struct xen_domctl_getdomaininfo *info,
                                          void *ctx),
                                void *ctx);
-int nodeaff_xc_nr_nodes(struct nodeaff_handle *h);
+/* The host's node ids: last online + 1 (numainfo), or -errno. */
+int nodeaff_up_nr_nodes(struct nodeaff_handle *h);
+/* XEN_SYSCTL_physinfo: the largest possible node and CPU ids. */
+int nodeaff_up_physinfo(struct nodeaff_handle *h, uint32_t *ret_max_node_id,
+                        uint32_t *ret_max_cpu_id);
+/* XEN_SYSCTL_numainfo for *nr_nodes nodes into mem (nr_nodes entries of
+ * struct xen_sysctl_meminfo) and distance (nr_nodes^2, row stride = the
+ * count written back to *nr_nodes). */
+struct xen_sysctl_meminfo;
+struct xen_sysctl_cputopo;
+int nodeaff_up_numainfo(struct nodeaff_handle *h, unsigned int *nr_nodes,
+                        struct xen_sysctl_meminfo *mem, uint32_t *distance);
+/* XEN_SYSCTL_cputopoinfo for *nr_cpus CPUs. */
+int nodeaff_up_cputopoinfo(struct nodeaff_handle *h, unsigned int *nr_cpus,
+                           struct xen_sysctl_cputopo *cpus);
+/* XEN_DOMCTL_getdomaininfo of domain 0 stamped with version: 0 or the
+ * hypervisor's -errno (-EACCES: it speaks another version).  Read-only;
+ * used to find the version of a release this library does not know. */
+int nodeaff_up_probe_domctl(struct nodeaff_handle *h, unsigned int version);
+/* __HYPERVISOR_xen_version/XENVER_version: 0 or -errno. */
+int nodeaff_up_xen_version(struct nodeaff_handle *h, unsigned int *ret_major,
+                           unsigned int *ret_minor);
 
 /* stable-ops.c: the series' domctls; the caller holds the lock.
  * flags are XEN_NODEAFF_F_* which equal NODEAFF_STRICT / NODEAFF_AUTO. */
@@ -88,7 +150,17 @@ int nodeaff_stable_get_affinity(struct nodeaff_handle *h, uint32_t domid,
 int nodeaff_stable_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
 int nodeaff_stable_get_usage(struct nodeaff_handle *h, uint32_t domid,
                              uint64_t *pages, unsigned int nr_nodes);
-/* The buffer the stable ops need for a host of nr_nodes nodes. */
+/* The buffer the stable ops need for a host of nr_nodes nodes; the
+ * upstream domctls use its first part. */
 size_t nodeaff_stable_buf_size(unsigned int nr_nodes);
+/* The bitmap area of that buffer (NODEAFF_XEN_FULL_BITS / 8 bytes). */
+uint8_t *nodeaff_buf_bitmap(struct nodeaff_handle *h);
+/* A stable get_affinity on domain 0 stamped with version instead of
+ * XEN_DOMCTL_NODEAFF_VERSION: tells a series of another version (-EACCES
+ * from the series' own check) from no series (-ENOSYS from Xen's switch). */
+int nodeaff_stable_probe_version(struct nodeaff_handle *h, uint32_t version);
+/* The series' usage op asked for 0 nodes on domain 0 answers -ENOBUFS with
+ * the host's node count: the count without a sysctl.  Returns it or -errno. */
+int nodeaff_stable_nr_nodes(struct nodeaff_handle *h);
 
 #endif /* NODEAFF_XEN_BACKEND_H */

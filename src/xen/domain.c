@@ -4,7 +4,11 @@
  * the hypervisor on bad input), then routing.  With the carried series
  * (NODEAFF_FEATURE_STATE) every affinity call goes through its stable ops,
  * so mode and mask change and read together; without it set, get and reset
- * go through libxenctrl and strict, state and usage are -EOPNOTSUPP.
+ * go through the upstream domctls and strict, state and usage fail with
+ * series_err (-EOPNOTSUPP, or -EPROTO for a series of another version).
+ * On a Xen release this library does not know, the upstream ops fail with
+ * -EPROTONOSUPPORT: a missing affinity feature says so rather than
+ * -EOPNOTSUPP, which would blame the series.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +30,14 @@ static int has(const struct nodeaff_handle *h, unsigned int feature)
     return (h->features & feature) != 0;
 }
 
+/* Why a feature is missing, as the errno the calls return. */
+static int missing(const struct nodeaff_handle *h, unsigned int feature)
+{
+    if (feature == NODEAFF_FEATURE_AFFINITY)
+        return h->release ? -EOPNOTSUPP : NODEAFF_ERR_UNKNOWN_RELEASE;
+    return h->series_err;
+}
+
 NODEAFF_HOT
 NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
                                                uint32_t domid,
@@ -38,13 +50,18 @@ NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
     if (!handle)
         return -EINVAL;
     if ((ret = check_domid(domid)) < 0 ||
-        (ret = nodeaff_xen_check_flags(flags, NODEAFF_STRICT)) < 0 ||
-        (ret = nodeaff_xen_check_nodes(nodes, handle->nr_nodes)) < 0)
+        (ret = nodeaff_xen_check_flags(flags, NODEAFF_STRICT)) < 0)
+        return ret;
+    /* Without the node count (an unknown release without the series)
+     * every node would be out of range: say why instead. */
+    if (handle->nr_nodes == 0)
+        return missing(handle, NODEAFF_FEATURE_AFFINITY);
+    if ((ret = nodeaff_xen_check_nodes(nodes, handle->nr_nodes)) < 0)
         return ret;
     if ((flags & NODEAFF_STRICT) && !has(handle, NODEAFF_FEATURE_STRICT))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_STRICT);
     if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_AFFINITY);
 
     memset(bytes, 0, sizeof(bytes));
     ret = nodeaff_nodemap_export_raw(nodes, bytes, handle->nr_nodes);
@@ -55,7 +72,7 @@ NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
     if (has(handle, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_set_affinity(handle, domid, bytes, flags);
     else
-        ret = nodeaff_xc_set_affinity(handle, domid, bytes);
+        ret = nodeaff_up_set_affinity(handle, domid, bytes);
     nodeaff_xen_unlock(handle);
     return ret;
 }
@@ -81,7 +98,7 @@ static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
     if (has(h, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_get_affinity(h, domid, bytes, &flags);
     else
-        ret = nodeaff_xc_get_affinity(h, domid, bytes);
+        ret = nodeaff_up_get_affinity(h, domid, bytes);
     nodeaff_xen_unlock(h);
 
     /* Bits beyond the host's nodes (an explicit mask may hold them on
@@ -111,7 +128,7 @@ NODEAFF_EXPORT int nodeaff_domain_get_affinity(struct nodeaff_handle *handle,
     if ((ret = check_domid(domid)) < 0)
         return ret;
     if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_AFFINITY);
     return read_affinity(handle, domid, ret_nodes, NULL);
 }
 
@@ -127,7 +144,7 @@ NODEAFF_EXPORT int nodeaff_domain_get_state(struct nodeaff_handle *handle,
     if ((ret = check_domid(domid)) < 0)
         return ret;
     if (!has(handle, NODEAFF_FEATURE_STATE))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_STATE);
     return read_affinity(handle, domid, ret_nodes, ret_flags);
 }
 
@@ -141,13 +158,13 @@ NODEAFF_EXPORT int nodeaff_domain_reset_affinity(struct nodeaff_handle *handle,
     if ((ret = check_domid(domid)) < 0)
         return ret;
     if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_AFFINITY);
 
     nodeaff_xen_lock(handle);
     if (has(handle, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_reset_affinity(handle, domid);
     else
-        ret = nodeaff_xc_reset_affinity(handle, domid);
+        ret = nodeaff_up_reset_affinity(handle, domid);
     nodeaff_xen_unlock(handle);
     return ret;
 }
@@ -168,7 +185,7 @@ NODEAFF_EXPORT int nodeaff_domain_get_usage(struct nodeaff_handle *handle,
     if (nr_entries < handle->nr_nodes)
         return -ENOBUFS;
     if (!has(handle, NODEAFF_FEATURE_USAGE))
-        return -EOPNOTSUPP;
+        return missing(handle, NODEAFF_FEATURE_USAGE);
 
     pages = calloc(handle->nr_nodes ? handle->nr_nodes : 1, sizeof(*pages));
     if (!pages)
@@ -194,7 +211,7 @@ NODEAFF_EXPORT int nodeaff_domain_list(struct nodeaff_handle *handle,
     if (!handle || (!ret_domids && nr_entries > 0))
         return -EINVAL;
     nodeaff_xen_lock(handle);
-    ret = nodeaff_xc_list_domains(handle, ret_domids, nr_entries);
+    ret = nodeaff_up_list_domains(handle, ret_domids, nr_entries);
     nodeaff_xen_unlock(handle);
     return ret;
 }

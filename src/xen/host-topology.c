@@ -1,23 +1,27 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nodeaff_topology_from_host(): the running hypervisor's nodes, memory,
- * distances and CPUs (xc_physinfo, xc_numainfo, xc_cputopoinfo), and the
+ * distances and CPUs (XEN_SYSCTL_physinfo, numainfo, cputopoinfo), and the
  * vCPUs already on each node, built through the public topology setters.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
-#include <xenctrl.h>
+#define __XEN_TOOLS__ 1
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 
 #include "topology-private.h"
 #include "xen/backend.h"
 
 struct host_snapshot {
     unsigned int nr_nodes, nr_cpus;
-    xc_meminfo_t *mem;
+    struct xen_sysctl_meminfo *mem;
     uint32_t *distance;
-    xc_cputopo_t *cpus;
+    struct xen_sysctl_cputopo *cpus;
     unsigned int *vcpus;          /* per node */
 };
 
@@ -40,7 +44,8 @@ struct count_ctx {
  * affinity spanning all nodes weighs the same on each, so it does not bias
  * placement.  Domains that vanish during the walk are skipped.
  */
-static int count_domain_vcpus(const xc_domaininfo_t *info, void *ctx)
+static int count_domain_vcpus(const struct xen_domctl_getdomaininfo *info,
+                              void *ctx)
 {
     struct count_ctx *c = ctx;
     uint8_t bytes[NODEAFF_XEN_FULL_BITS / 8] = { 0 };
@@ -52,7 +57,7 @@ static int count_domain_vcpus(const xc_domaininfo_t *info, void *ctx)
     if (c->h->features & NODEAFF_FEATURE_STATE)
         ret = nodeaff_stable_get_affinity(c->h, info->domain, bytes, &flags);
     else
-        ret = nodeaff_xc_get_affinity(c->h, info->domain, bytes);
+        ret = nodeaff_up_get_affinity(c->h, info->domain, bytes);
     if (ret == -ESRCH)
         return 0;
     if (ret < 0)
@@ -67,24 +72,23 @@ static int count_vcpus(struct nodeaff_handle *h, struct host_snapshot *s)
 {
     struct count_ctx c = { h, s };
 
-    return nodeaff_xc_for_each_domain(h, count_domain_vcpus, &c);
+    return nodeaff_up_for_each_domain(h, count_domain_vcpus, &c);
 }
 
 /* Reads everything under the lock, into plain arrays. */
 static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
 {
-    xc_physinfo_t phys;
+    uint32_t max_node_id = 0, max_cpu_id = 0;
     unsigned int n;
     int ret;
 
-    memset(&phys, 0, sizeof(phys));
-    ret = xc_physinfo(h->xch, &phys);
+    ret = nodeaff_up_physinfo(h, &max_node_id, &max_cpu_id);
     if (ret < 0)
-        return nodeaff_xen_errno(ret, errno);
+        return ret;
     /* Upper bounds for the buffers (max_node_id is MAX_NUMNODES - 1);
      * numainfo and cputopoinfo then say how many entries are real. */
-    s->nr_nodes = phys.max_node_id + 1;
-    s->nr_cpus = phys.max_cpu_id + 1;
+    s->nr_nodes = max_node_id + 1;
+    s->nr_cpus = max_cpu_id + 1;
     if (s->nr_nodes > NODEAFF_XEN_FULL_BITS ||
         s->nr_cpus > NODEAFF_NODEMAP_MAX_NODES)
         return -EOVERFLOW;
@@ -98,16 +102,16 @@ static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
         return -ENOMEM;
 
     n = s->nr_nodes;
-    ret = xc_numainfo(h->xch, &n, s->mem, s->distance);
+    ret = nodeaff_up_numainfo(h, &n, s->mem, s->distance);
     if (ret < 0)
-        return nodeaff_xen_errno(ret, errno);
+        return ret;
     if (n < s->nr_nodes)
         s->nr_nodes = n;
 
     n = s->nr_cpus;
-    ret = xc_cputopoinfo(h->xch, &n, s->cpus);
+    ret = nodeaff_up_cputopoinfo(h, &n, s->cpus);
     if (ret < 0)
-        return nodeaff_xen_errno(ret, errno);
+        return ret;
     if (n < s->nr_cpus)
         s->nr_cpus = n;
 

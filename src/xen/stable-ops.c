@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The carried series' stable domctls, through libxencall.  They are
- * checked against XEN_DOMCTL_NODEAFF_VERSION, not the domctl interface
- * version libxenctrl stamps, so they go straight to xencall with our own
- * struct xen_domctl_nodeaff (from the header extracted from the patch).
+ * checked against XEN_DOMCTL_NODEAFF_VERSION, not the release's domctl
+ * interface version, so they work on every release that carries the
+ * series; they use our own struct xen_domctl_nodeaff (from the header
+ * extracted from the patch).
  *
  * The handle owns one hypercall buffer, allocated at open and sized for
- * the host: [struct xen_domctl_nodeaff][bitmap][usage pages].  The caller
+ * the host: [struct xen_domctl_nodeaff][bitmap][usage pages].  The
+ * upstream domctls (upstream-ops.c) use its first two parts.  The caller
  * holds the lock, which makes the buffer ours for the call.
  */
 #include <errno.h>
@@ -66,7 +68,8 @@ static int call(struct nodeaff_handle *h)
     return nodeaff_xen_errno(ret, errno);
 }
 
-static uint8_t *bitmap(struct nodeaff_handle *h)
+NODEAFF_HOT
+uint8_t *nodeaff_buf_bitmap(struct nodeaff_handle *h)
 {
     return (uint8_t *)h->buf + bitmap_offset();
 }
@@ -77,9 +80,9 @@ int nodeaff_stable_set_affinity(struct nodeaff_handle *h, uint32_t domid,
     struct xen_domctl_nodeaff *op =
         prepare(h, XEN_DOMCTL_nodeaff_set_affinity, domid);
 
-    memcpy(bitmap(h), bytes, (h->nr_nodes + 7) / 8);
+    memcpy(nodeaff_buf_bitmap(h), bytes, (h->nr_nodes + 7) / 8);
     op->u.affinity.flags = flags & XEN_NODEAFF_F_STRICT;
-    set_xen_guest_handle(op->u.affinity.nodemap.bitmap, bitmap(h));
+    set_xen_guest_handle(op->u.affinity.nodemap.bitmap, nodeaff_buf_bitmap(h));
     op->u.affinity.nodemap.nr_bits = h->nr_nodes;
     return call(h);
 }
@@ -91,12 +94,12 @@ int nodeaff_stable_get_affinity(struct nodeaff_handle *h, uint32_t domid,
         prepare(h, XEN_DOMCTL_nodeaff_get_affinity, domid);
     int ret;
 
-    set_xen_guest_handle(op->u.affinity.nodemap.bitmap, bitmap(h));
+    set_xen_guest_handle(op->u.affinity.nodemap.bitmap, nodeaff_buf_bitmap(h));
     op->u.affinity.nodemap.nr_bits = NODEAFF_XEN_FULL_BITS;
     ret = call(h);
     if (ret < 0)
         return ret;
-    memcpy(bytes, bitmap(h), (h->nr_nodes + 7) / 8);
+    memcpy(bytes, nodeaff_buf_bitmap(h), (h->nr_nodes + 7) / 8);
     *ret_flags = op->u.affinity.flags &
                  (XEN_NODEAFF_F_STRICT | XEN_NODEAFF_F_AUTO);
     return 0;
@@ -127,4 +130,28 @@ int nodeaff_stable_get_usage(struct nodeaff_handle *h, uint32_t domid,
     for (i = 0; i < nr_nodes; i++)
         pages[i] = (i < reported && i < h->nr_nodes) ? out[i] : 0;
     return 0;
+}
+
+int nodeaff_stable_probe_version(struct nodeaff_handle *h, uint32_t version)
+{
+    struct xen_domctl_nodeaff *op =
+        prepare(h, XEN_DOMCTL_nodeaff_get_affinity, 0);
+
+    op->interface_version = version;
+    set_xen_guest_handle(op->u.affinity.nodemap.bitmap, nodeaff_buf_bitmap(h));
+    op->u.affinity.nodemap.nr_bits = NODEAFF_XEN_FULL_BITS;
+    return call(h);
+}
+
+int nodeaff_stable_nr_nodes(struct nodeaff_handle *h)
+{
+    struct xen_domctl_nodeaff *op =
+        prepare(h, XEN_DOMCTL_nodeaff_get_usage, 0);
+    int ret;
+
+    op->u.usage.nr_nodes = 0;
+    ret = call(h);
+    if (ret == 0 || ret == -ENOBUFS)
+        return op->u.usage.nr_nodes > 0 ? (int)op->u.usage.nr_nodes : -EIO;
+    return ret;
 }

@@ -14,6 +14,9 @@ type errno =
   | ENOSPC
   | ENOMEM
   | ENOBUFS
+  | ENODEV
+  | EPROTONOSUPPORT
+  | EPROTO
   | Other of int
 (* The constant constructors' order is errno_order[] in the stubs. *)
 

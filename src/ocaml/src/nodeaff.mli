@@ -27,6 +27,11 @@ type errno =
   | ENOSPC  (** placement: no node set has the memory *)
   | ENOMEM
   | ENOBUFS
+  | ENODEV  (** not running on Xen *)
+  | EPROTONOSUPPORT
+      (** a Xen release this libnodeaff does not know: upstream operations
+          refused (see nodeaff(3), XEN RELEASES) *)
+  | EPROTO  (** the hypervisor's series speaks another version *)
   | Other of int  (** any other errno, e.g. passed through from Xen *)
 
 (** Where a nodeset failed to parse: [reason] is the library's

@@ -45,7 +45,7 @@
  * Other of int is the only non-constant one. */
 static const int errno_order[] = {
     EINVAL, ERANGE, EOVERFLOW, ENOENT, EACCES, EPERM, ESRCH, EOPNOTSUPP,
-    ENOSPC, ENOMEM, ENOBUFS,
+    ENOSPC, ENOMEM, ENOBUFS, ENODEV, EPROTONOSUPPORT, EPROTO,
 };
 #define NR_ERRNOS (sizeof(errno_order) / sizeof(errno_order[0]))
 

@@ -74,6 +74,9 @@ let constructor : Nodeaff.errno -> string = function
   | ENOSPC -> "ENOSPC"
   | ENOMEM -> "ENOMEM"
   | ENOBUFS -> "ENOBUFS"
+  | ENODEV -> "ENODEV"
+  | EPROTONOSUPPORT -> "EPROTONOSUPPORT"
+  | EPROTO -> "EPROTO"
   | Other _ -> "Other"
 
 let test_errnos () =

@@ -106,6 +106,8 @@ PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "nodeaff_domain_reset_affinity": (c_int, [handle_p, c_uint32]),
     "nodeaff_domain_get_usage": (c_int, [handle_p, c_uint32, c_uint64_p, c_uint]),
     "nodeaff_domain_list": (c_int, [handle_p, c_uint32_p, c_uint]),
+    # LIBNODEAFF_1.1
+    "nodeaff_hypervisor_version": (c_int, [handle_p, c_uint_p, c_uint_p, c_uint_p, c_uint_p]),
     # placement and the config value
     "nodeaff_place": (c_int, [topology_p, c_uint64, c_uint, c_uint, POINTER(placement_p)]),
     "nodeaff_placement_free": (None, [placement_p]),

@@ -15,6 +15,7 @@ pub fn srcdir() -> PathBuf {
 pub const EINVAL: i32 = 22;
 pub const ERANGE: i32 = 34;
 pub const ENOENT: i32 = 2;
+pub const ENODEV: i32 = 19;
 pub const EACCES: i32 = 13;
 pub const EOVERFLOW: i32 = 75;
 pub const ENOSPC: i32 = 28;
