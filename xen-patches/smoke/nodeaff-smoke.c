@@ -238,6 +238,10 @@ static long create_pv(uint32_t ssidref, domid_t *dom)
     d->u.createdomain.max_grant_frames = 4;
     d->u.createdomain.max_maptrack_frames = 4;
     d->u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+#ifdef DOMID_ANY
+    /* 4.21+: domain 0 means domid 0 (-EEXIST); DOMID_ANY lets Xen choose. */
+    d->domain = DOMID_ANY;
+#endif
     r = domctl(d);
     *dom = d->domain;
     return r;
