@@ -23,5 +23,6 @@ int cmd_set(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
 int cmd_place(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 #endif

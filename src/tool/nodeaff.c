@@ -23,6 +23,7 @@ static const struct command commands[] = {
     { "reset",    cmd_reset,    "reset DOMID" },
     { "usage",    cmd_usage,    "usage [--mib] [DOMID...]" },
     { "parse",    cmd_parse,    "parse [--max-nodes N] [--format list|hex|json] EXPR..." },
+    { "metrics",  cmd_metrics,  "metrics" },
     { "place",    cmd_place,    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]" },
 };
 
@@ -34,7 +35,7 @@ static void usage(FILE *out)
                  "       nodeaff --help | --version\n\nCommands:\n");
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  nodeaff %s\n", commands[i].synopsis);
-    fprintf(out, "\nEvery command takes --json.  Exit status: 0 success, "
+    fprintf(out, "\nEvery command but metrics takes --json.  Exit status: 0 success, "
                  "1 a failed operation, 2 bad usage or input.\n"
                  "See nodeaff(1).\n");
 }
