@@ -145,8 +145,13 @@ static int parse_walk(char *text, uint32_t domid, unsigned int nr_nodes,
         last = p;
     if (!last)
         return -ENOENT;
+    /* 4.17 prints "Domain D (total: N):", 4.19 and later "dD (total: N):". */
     snprintf(hdr, sizeof(hdr), "Domain %" PRIu32 " (total:", domid);
     p = strstr(last, hdr);
+    if (!p) {
+        snprintf(hdr, sizeof(hdr), " d%" PRIu32 " (total:", domid);
+        p = strstr(last, hdr);
+    }
     if (!p)
         return -ENOENT;
     *ret_match = 0;

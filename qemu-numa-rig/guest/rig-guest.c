@@ -201,8 +201,13 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
     }
     for (unsigned int i = 0; i < nr; i++)
         ret_pages[i] = 0;
+    /* 4.17 prints "Domain N (total: T):", 4.19 and later "dN (total: T):". */
     snprintf(hdr, sizeof(hdr), "Domain %u (total:", domid);
     p = strstr(last, hdr);
+    if (!p) {
+        snprintf(hdr, sizeof(hdr), " d%u (total:", domid);
+        p = strstr(last, hdr);
+    }
     if (p) {
         found = 0;
         p = strchr(p, '\n');

@@ -5,8 +5,9 @@
  * "PASS ..." / "FAIL ..." lines that smoke/run greps from the serial log.
  * Needs a 2-node host where dom0 lives on node 0 and node 1 is free.
  *
- * Built static against Debian 12's <xen/...> headers plus the header that
- * xen-patches/extract-public-header prints (compiled with -include).
+ * Built static against the release's public <xen/...> headers (smoke/run
+ * picks them: libxen-dev's or the source's) plus the header that
+ * xen-patches/extract-public-header prints (as "nodeaff-public.h").
  */
 #define _GNU_SOURCE
 #include <errno.h>
