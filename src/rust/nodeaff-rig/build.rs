@@ -34,10 +34,24 @@ fn main() {
     ] {
         cmd.args(["--allowlist-function", f]);
     }
-    cmd.args(["--allowlist-type", "xen_domctl_createdomain"]).arg("--size_t-is-usize").arg("--");
+    cmd.args(["--allowlist-type", "xen_domctl_createdomain"])
+        .args(size_t_is_usize_flag(&bindgen))
+        .arg("--");
     for d in &xc.include_paths {
         cmd.arg(format!("-I{}", d.display()));
     }
     let st = cmd.status().unwrap_or_else(|e| panic!("nodeaff-rig: cannot run {:?}: {} (apt-get install bindgen)", bindgen, e));
     assert!(st.success(), "nodeaff-rig: bindgen on {} failed: {}", header.display(), st);
+}
+
+/// bindgen before 0.65 maps size_t to usize only when asked; later ones do
+/// it by default and refuse the flag (Debian 12 ships 0.60, Debian 13 0.71).
+fn size_t_is_usize_flag(bindgen: &std::ffi::OsStr) -> Option<&'static str> {
+    let help = Command::new(bindgen).arg("--help").output().ok()?;
+    let text = String::from_utf8_lossy(&help.stdout);
+    if text.contains("--no-size_t-is-usize") {
+        None
+    } else {
+        Some("--size_t-is-usize")
+    }
 }

@@ -51,7 +51,7 @@ fn main() {
         // The enums are C ints the library range-checks: constants, never
         // a Rust enum that an unknown value would make undefined.
         .args(["--default-enum-style", "consts"])
-        .arg("--size_t-is-usize")
+        .args(size_t_is_usize_flag(&bindgen))
         .arg("--no-doc-comments")
         .arg("--");
     for dir in &lib.include_paths {
@@ -65,5 +65,17 @@ fn main() {
     });
     if !status.success() {
         panic!("nodeaff-sys: {:?} on {} failed: {}", bindgen, header.display(), status);
+    }
+}
+
+/// bindgen before 0.65 maps size_t to usize only when asked; later ones do
+/// it by default and refuse the flag (Debian 12 ships 0.60, Debian 13 0.71).
+fn size_t_is_usize_flag(bindgen: &std::ffi::OsStr) -> Option<&'static str> {
+    let help = Command::new(bindgen).arg("--help").output().ok()?;
+    let text = String::from_utf8_lossy(&help.stdout);
+    if text.contains("--no-size_t-is-usize") {
+        None
+    } else {
+        Some("--size_t-is-usize")
     }
 }
