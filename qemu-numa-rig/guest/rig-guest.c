@@ -168,13 +168,15 @@ int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
     return 0;
 }
 
+static int parse_u_dump(char *last, uint32_t domid, uint64_t *ret_pages,
+                        unsigned int nr, int *ret_counters);
+
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
                        unsigned int nr, int *ret_counters)
 {
     int counters = 0;
-
     unsigned int size = 4u << 20;
-    char *buf = malloc(size + 1), *p, *last = NULL, hdr[64];
+    char *buf = malloc(size + 1), *p, *last = NULL;
     int found = -ENOENT;
 
     if (!buf)
@@ -185,20 +187,46 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
         free(buf);
         return e;
     }
-    if (xc_readconsolering(xch, buf, &size, 0, 0, NULL)) {
-        int e = -errno;
+    /* Xen may run the key's handler after the sysctl returns (4.20's
+     * stock build does for a large domain under TCG): its header can be in
+     * the ring before the page walk has printed the counts.  Read the ring
+     * again, up to 20 s, until the domain's node lines are there. */
+    for (int tries = 0;; tries++) {
+        unsigned int got = size;
 
-        free(buf);
-        return e;
+        last = NULL;
+        counters = 0;
+        if (xc_readconsolering(xch, buf, &got, 0, 0, NULL)) {
+            int e = -errno;
+
+            free(buf);
+            return e;
+        }
+        buf[got] = '\0';
+        /* The dump just triggered is the last one in the ring. */
+        for (p = buf; (p = strstr(p, "'u' pressed")); p++)
+            last = p;
+        found = last ? parse_u_dump(last, domid, ret_pages, nr, &counters) : -ENOENT;
+        if (found > 0 || tries >= 200)
+            break;
+        usleep(100 * 1000);
     }
-    buf[size] = '\0';
-    /* The dump just triggered is the last one in the ring. */
-    for (p = buf; (p = strstr(p, "'u' pressed")); p++)
-        last = p;
-    if (!last) {
-        free(buf);
-        return -ENOENT;
-    }
+    free(buf);
+    if (ret_counters)
+        *ret_counters = counters;
+    return found;
+}
+
+/* Parses debug key 'u''s block for domid in the dump starting at last
+ * (written to: lines are cut at their ends).  Returns the number of node
+ * lines read into ret_pages, 0 if the block has no node line yet, or
+ * -ENOENT if the dump has no block for domid. */
+static int parse_u_dump(char *last, uint32_t domid, uint64_t *ret_pages,
+                        unsigned int nr, int *ret_counters)
+{
+    char *p, hdr[64];
+    int found = -ENOENT, counters = 0;
+
     for (unsigned int i = 0; i < nr; i++)
         ret_pages[i] = 0;
     /* 4.17 prints "Domain N (total: T):", 4.19 and later "dN (total: T):". */
@@ -234,9 +262,7 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
             found++;
         }
     }
-    free(buf);
-    if (ret_counters)
-        *ret_counters = counters;
+    *ret_counters = counters;
     return found;
 }
 
