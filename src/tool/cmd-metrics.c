@@ -19,34 +19,6 @@
 
 static const char synopsis[] = "metrics";
 
-/* Every domain's id, in a new array (as nodeaff usage lists them). */
-static int list_domains(struct nodeaff_handle *handle, uint32_t **ret_ids,
-                        unsigned int *ret_n)
-{
-    uint32_t *ids = NULL, *grown;
-    int n, room = 0;
-
-    for (;;) {
-        n = nodeaff_domain_list(handle, ids, (unsigned int)room);
-        if (n < 0) {
-            free(ids);
-            return n;
-        }
-        if (n <= room)
-            break;
-        room = n + 16;      /* slack for domains created meanwhile */
-        grown = realloc(ids, (size_t)room * sizeof(*ids));
-        if (!grown) {
-            free(ids);
-            return -ENOMEM;
-        }
-        ids = grown;
-    }
-    *ret_ids = ids;
-    *ret_n = (unsigned int)n;
-    return 0;
-}
-
 /* The nodes' size and free memory from the host topology. */
 static int read_nodes(struct nodeaff_handle *handle,
                       struct metrics_node **ret_nodes, unsigned int *ret_nr)
@@ -154,7 +126,7 @@ int cmd_metrics(int argc, char **argv)
         status = tool_fail(argv[0], "cannot read the host topology", ret);
         goto out;
     }
-    ret = list_domains(handle, &ids, &nr_ids);
+    ret = tool_list_domains(handle, &ids, &nr_ids);
     if (ret < 0) {
         status = tool_fail(argv[0], "cannot list domains", ret);
         goto out;

@@ -14,35 +14,6 @@
 
 static const char synopsis[] = "usage [--mib] [DOMID...]";
 
-/* Every domain's id, in a new array. */
-static int list_all(struct nodeaff_handle *handle, uint32_t **ret_ids,
-                    unsigned int *ret_n)
-{
-    uint32_t *ids = NULL, *grown;
-    int n = 0, room = 0;
-
-    for (;;) {
-        n = nodeaff_domain_list(handle, ids, (unsigned int)room);
-        if (n < 0) {
-            free(ids);
-            return n;
-        }
-        if (n <= room)
-            break;
-        /* Domains may be created between the calls: leave some slack. */
-        room = n + 16;
-        grown = realloc(ids, (size_t)room * sizeof(*ids));
-        if (!grown) {
-            free(ids);
-            return -ENOMEM;
-        }
-        ids = grown;
-    }
-    *ret_ids = ids;
-    *ret_n = (unsigned int)n;
-    return 0;
-}
-
 int cmd_usage(int argc, char **argv)
 {
     struct nodeaff_handle *handle = NULL;
@@ -99,7 +70,7 @@ int cmd_usage(int argc, char **argv)
     if (!explicit_ids) {
         free(ids);
         ids = NULL;
-        ret = list_all(handle, &ids, &nr_ids);
+        ret = tool_list_domains(handle, &ids, &nr_ids);
         if (ret < 0) {
             status = tool_fail(argv[0], "cannot list domains", ret);
             goto out;

@@ -191,3 +191,31 @@ int tool_open(const char *cmd, struct nodeaff_handle **ret_handle)
                                      &seen.domctl, NULL);
     return EXIT_OK;
 }
+
+int tool_list_domains(struct nodeaff_handle *handle, uint32_t **ret_ids,
+                      unsigned int *ret_n)
+{
+    uint32_t *ids = NULL, *grown;
+    int n = 0, room = 0;
+
+    for (;;) {
+        n = nodeaff_domain_list(handle, ids, (unsigned int)room);
+        if (n < 0) {
+            free(ids);
+            return n;
+        }
+        if (n <= room)
+            break;
+        /* Domains may be created between the calls: leave some slack. */
+        room = n + 16;
+        grown = realloc(ids, (size_t)room * sizeof(*ids));
+        if (!grown) {
+            free(ids);
+            return -ENOMEM;
+        }
+        ids = grown;
+    }
+    *ret_ids = ids;
+    *ret_n = (unsigned int)n;
+    return 0;
+}

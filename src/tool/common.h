@@ -30,6 +30,11 @@ int tool_parse_nodeset(const char *cmd, const char *text,
 /* Opens the local hypervisor.  EXIT_OK, or EXIT_FAILED after a message. */
 int tool_open(const char *cmd, struct nodeaff_handle **ret_handle);
 
+/* Every domain's id, in a new array the caller frees, and their number.
+ * Returns 0, or a negative errno from nodeaff_domain_list() or -ENOMEM. */
+int tool_list_domains(struct nodeaff_handle *handle, uint32_t **ret_ids,
+                      unsigned int *ret_n);
+
 /* Prints "nodeaff: CMD: WHAT: reason" for a negative errno from the
  * library, with a hint for the codes an operator can act on, and returns
  * EXIT_FAILED. */
