@@ -22,7 +22,13 @@ xc_interface *rig_xc_open(void)
 int rig_domain_create_sid(xc_interface *xch, uint32_t ssidref)
 {
     struct xen_domctl_createdomain cfg;
+    /* Any free id.  Since Xen 4.21 a requested id of 0 means domain 0
+     * itself (-EEXIST); its headers name "any" DOMID_ANY. */
+#ifdef DOMID_ANY
+    uint32_t domid = DOMID_ANY;
+#else
     uint32_t domid = 0;
+#endif
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.ssidref = ssidref;

@@ -132,7 +132,13 @@ static int create_domain(xc_interface *xch, const struct pv_guest_config *cfg,
         }
         free(label);
     }
+    /* Any free id: Xen 4.21 and later read 0 as domain 0 itself and name
+     * "any" DOMID_ANY. */
+#ifdef DOMID_ANY
+    *ret_domid = DOMID_ANY;
+#else
     *ret_domid = 0;
+#endif
     clock_gettime(CLOCK_MONOTONIC, ret_created);
     if (xc_domain_create(xch, ret_domid, &c)) {
         int e = errno;
