@@ -177,42 +177,58 @@ int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
 static int parse_u_dump(char *last, uint32_t domid, uint64_t *ret_pages,
                         unsigned int nr, int *ret_counters);
 
+/* Reads Xen's console ring into buf (size + 1 bytes) and returns the
+ * start of the last debug key 'u' dump in it ("'u' pressed -> dumping numa
+ * info (now = T)": T makes each dump's first line unique), or NULL. */
+static char *read_last_u_dump(xc_interface *xch, char *buf, unsigned int size,
+                              int *ret_err)
+{
+    char *p, *last = NULL;
+
+    *ret_err = 0;
+    if (xc_readconsolering(xch, buf, &size, 0, 0, NULL)) {
+        *ret_err = -errno;
+        return NULL;
+    }
+    buf[size] = '\0';
+    for (p = buf; (p = strstr(p, "'u' pressed")); p++)
+        last = p;
+    return last;
+}
+
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
                        unsigned int nr, int *ret_counters)
 {
-    int counters = 0;
+    int counters = 0, err;
     unsigned int size = 4u << 20;
-    char *buf = malloc(size + 1), *p, *last = NULL;
+    char *buf = malloc(size + 1), *last, before[96] = "";
     int found = -ENOENT;
 
     if (!buf)
         return -ENOMEM;
+    /* Xen may run the key's handler after the sysctl returns (4.20 does,
+     * under TCG): the ring's last dump can still be the one before ours,
+     * or ours with its header printed before the page walk's counts.  So
+     * note the last dump's first line, then read the ring again, up to
+     * 20 s, until a newer dump has the domain's node lines. */
+    last = read_last_u_dump(xch, buf, size, &err);
+    if (last)
+        snprintf(before, sizeof(before), "%.*s", (int)strcspn(last, "\n"), last);
     if (xc_send_debug_keys(xch, "u")) {
-        int e = -errno;
-
+        err = -errno;
         free(buf);
-        return e;
+        return err;
     }
-    /* Xen may run the key's handler after the sysctl returns (4.20's
-     * stock build does for a large domain under TCG): its header can be in
-     * the ring before the page walk has printed the counts.  Read the ring
-     * again, up to 20 s, until the domain's node lines are there. */
     for (int tries = 0;; tries++) {
-        unsigned int got = size;
-
-        last = NULL;
-        counters = 0;
-        if (xc_readconsolering(xch, buf, &got, 0, 0, NULL)) {
-            int e = -errno;
-
+        last = read_last_u_dump(xch, buf, size, &err);
+        if (err) {
             free(buf);
-            return e;
+            return err;
         }
-        buf[got] = '\0';
-        /* The dump just triggered is the last one in the ring. */
-        for (p = buf; (p = strstr(p, "'u' pressed")); p++)
-            last = p;
-        found = last ? parse_u_dump(last, domid, ret_pages, nr, &counters) : -ENOENT;
+        counters = 0;
+        found = -ENOENT;
+        if (last && strncmp(last, before, strcspn(last, "\n")) != 0)
+            found = parse_u_dump(last, domid, ret_pages, nr, &counters);
         if (found > 0 || tries >= 200)
             break;
         usleep(100 * 1000);
