@@ -178,12 +178,12 @@ static int parse_u_dump(char *last, uint32_t domid, uint64_t *ret_pages,
                         unsigned int nr, int *ret_counters);
 
 /* Reads Xen's console ring into buf (size + 1 bytes) and returns the
- * start of the last debug key 'u' dump in it ("'u' pressed -> dumping numa
- * info (now = T)": T makes each dump's first line unique), or NULL. */
-static char *read_last_u_dump(xc_interface *xch, char *buf, unsigned int size,
-                              int *ret_err)
+ * start of the last dump of debug key `key` in it ("'u' pressed -> dumping
+ * numa info (now = T)": T makes each dump's first line unique), or NULL. */
+static char *read_last_dump(xc_interface *xch, char key, char *buf,
+                            unsigned int size, int *ret_err)
 {
-    char *p, *last = NULL;
+    char *p, *last = NULL, marker[16];
 
     *ret_err = 0;
     if (xc_readconsolering(xch, buf, &size, 0, 0, NULL)) {
@@ -191,52 +191,120 @@ static char *read_last_u_dump(xc_interface *xch, char *buf, unsigned int size,
         return NULL;
     }
     buf[size] = '\0';
-    for (p = buf; (p = strstr(p, "'u' pressed")); p++)
+    snprintf(marker, sizeof(marker), "'%c' pressed", key);
+    for (p = buf; (p = strstr(p, marker)); p++)
         last = p;
     return last;
+}
+
+/* Presses debug key `key` and returns, in buf, the start of its dump: a
+ * dump newer than the ring's last one before the press (Xen may run the
+ * handler after the sysctl returns, as 4.20 does under TCG), once done(dump,
+ * ctx) is true, waiting up to 20 s; else the last dump read, or NULL with
+ * *ret_err set (-errno, or -ETIMEDOUT when no newer dump came). */
+static char *press_and_read(xc_interface *xch, char key, char *buf,
+                            unsigned int size,
+                            int (*done)(char *dump, void *ctx), void *ctx,
+                            int *ret_err)
+{
+    char *last, before[96] = "", keys[2] = { key, '\0' };
+
+    last = read_last_dump(xch, key, buf, size, ret_err);
+    if (last)
+        snprintf(before, sizeof(before), "%.*s", (int)strcspn(last, "\n"), last);
+    if (xc_send_debug_keys(xch, keys)) {
+        *ret_err = -errno;
+        return NULL;
+    }
+    for (int tries = 0;; tries++) {
+        last = read_last_dump(xch, key, buf, size, ret_err);
+        if (*ret_err)
+            return NULL;
+        if (last && strncmp(last, before, strcspn(last, "\n")) != 0 &&
+            (done(last, ctx) || tries >= 200))
+            return last;
+        if (tries >= 200) {
+            *ret_err = -ETIMEDOUT;
+            return NULL;
+        }
+        usleep(100 * 1000);
+    }
+}
+
+struct usage_ctx {
+    uint32_t domid;
+    uint64_t *pages;
+    unsigned int nr;
+    int counters, found;
+};
+
+/* A 'u' dump is done for the domain once its node lines are there. */
+static int usage_done(char *dump, void *ctx)
+{
+    struct usage_ctx *u = ctx;
+
+    u->counters = 0;
+    u->found = parse_u_dump(dump, u->domid, u->pages, u->nr, &u->counters);
+    return u->found > 0;
 }
 
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
                        unsigned int nr, int *ret_counters)
 {
-    int counters = 0, err;
+    struct usage_ctx u = { domid, ret_pages, nr, 0, -ENOENT };
     unsigned int size = 4u << 20;
-    char *buf = malloc(size + 1), *last, before[96] = "";
-    int found = -ENOENT;
+    char *buf = malloc(size + 1);
+    int err;
 
     if (!buf)
         return -ENOMEM;
-    /* Xen may run the key's handler after the sysctl returns (4.20 does,
-     * under TCG): the ring's last dump can still be the one before ours,
-     * or ours with its header printed before the page walk's counts.  So
-     * note the last dump's first line, then read the ring again, up to
-     * 20 s, until a newer dump has the domain's node lines. */
-    last = read_last_u_dump(xch, buf, size, &err);
-    if (last)
-        snprintf(before, sizeof(before), "%.*s", (int)strcspn(last, "\n"), last);
-    if (xc_send_debug_keys(xch, "u")) {
-        err = -errno;
+    if (!press_and_read(xch, 'u', buf, size, usage_done, &u, &err) && err != -ETIMEDOUT) {
         free(buf);
         return err;
     }
-    for (int tries = 0;; tries++) {
-        last = read_last_u_dump(xch, buf, size, &err);
-        if (err) {
-            free(buf);
-            return err;
-        }
-        counters = 0;
-        found = -ENOENT;
-        if (last && strncmp(last, before, strcspn(last, "\n")) != 0)
-            found = parse_u_dump(last, domid, ret_pages, nr, &counters);
-        if (found > 0 || tries >= 200)
-            break;
-        usleep(100 * 1000);
-    }
     free(buf);
     if (ret_counters)
-        *ret_counters = counters;
-    return found;
+        *ret_counters = u.counters;
+    return u.found;
+}
+
+struct line_ctx {
+    const char *prefix;
+};
+
+static int line_done(char *dump, void *ctx)
+{
+    return strstr(dump, ((struct line_ctx *)ctx)->prefix) != NULL;
+}
+
+int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
+                      char *out, size_t n)
+{
+    struct line_ctx l = { prefix };
+    unsigned int size = 4u << 20;
+    char *buf = malloc(size + 1), *dump, *p;
+    int err, ret = -ENOENT;
+
+    if (!buf)
+        return -ENOMEM;
+    dump = press_and_read(xch, key, buf, size, line_done, &l, &err);
+    if (!dump && err != -ETIMEDOUT) {
+        free(buf);
+        return err;
+    }
+    if (dump && (p = strstr(dump, prefix))) {
+        size_t len;
+
+        p += strlen(prefix);
+        len = strcspn(p, "\r\n");
+        if (len >= n)
+            len = n - 1;
+        memcpy(out, p, len);
+        out[len] = '\0';
+        ret = 0;
+    }
+    free(buf);
+    return ret;
 }
 
 /* Parses debug key 'u''s block for domid in the dump starting at last

@@ -63,6 +63,13 @@ int rig_wait_free_equals(xc_interface *xch, const uint64_t *base,
 int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
                        unsigned int nr, int *ret_counters);
 
+/* Presses debug key `key` and copies what follows `prefix` on its line in
+ * that dump (a newer one than before the press) into out (n bytes).
+ * Returns 0; -ENOENT if the dump has no such line; -errno from
+ * libxenctrl. */
+int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
+                      char *out, size_t n);
+
 /* A nodemap of size bits holding the nodes listed; NULL on failure. */
 struct nodeaff_nodemap *rig_nodemap(unsigned int size, unsigned int count,
                                     const unsigned int *nodes);

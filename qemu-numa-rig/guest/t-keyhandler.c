@@ -15,41 +15,14 @@
 #include "rig-guest.h"
 #include "tap.h"
 
-/* Presses 'q' and copies the last "NODE affinity for domain D:" line of
- * that dump (without the prefix) into out.  Returns 0; -ENOENT if the dump
- * has no line for the domain; -errno from libxenctrl. */
+/* Presses 'q' and copies what follows "NODE affinity for domain D: " on its line in that dump
+ * into out.  Returns 0, -ENOENT (no such line), -errno. */
 static int q_line(xc_interface *xch, uint32_t domid, char *out, size_t n)
 {
-    unsigned int size = 4u << 20;
-    char *buf = malloc(size + 1), *p, *last = NULL, hdr[64];
-    int ret = -ENOENT;
+    char prefix[64];
 
-    if (!buf)
-        return -ENOMEM;
-    if (xc_send_debug_keys(xch, "q") ||
-        xc_readconsolering(xch, buf, &size, 0, 0, NULL)) {
-        ret = -errno;
-        free(buf);
-        return ret;
-    }
-    buf[size] = '\0';
-    /* Earlier dumps are still in the ring: only the last one counts. */
-    for (p = buf; (p = strstr(p, "'q' pressed")); p++)
-        last = p;
-    snprintf(hdr, sizeof(hdr), "NODE affinity for domain %u: ", domid);
-    if (last && (p = strstr(last, hdr))) {
-        size_t len;
-
-        p += strlen(hdr);
-        len = strcspn(p, "\r\n");
-        if (len >= n)
-            len = n - 1;
-        memcpy(out, p, len);
-        out[len] = '\0';
-        ret = 0;
-    }
-    free(buf);
-    return ret;
+    snprintf(prefix, sizeof(prefix), "NODE affinity for domain %u: ", domid);
+    return rig_debugkey_line(xch, 'q', prefix, out, n);
 }
 
 /* Checks the line for domid after a state change: "[mask]" then, with the
