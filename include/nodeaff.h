@@ -352,6 +352,7 @@ int nodeaff_topology_set_node_vcpus(struct nodeaff_topology *topology,
 #define NODEAFF_FEATURE_STRICT    (1U << 1) /* strict binding: our series */
 #define NODEAFF_FEATURE_USAGE     (1U << 2) /* per-node page usage */
 #define NODEAFF_FEATURE_STATE     (1U << 3) /* explicit/automatic, strict */
+#define NODEAFF_FEATURE_CLAIMS    (1U << 4) /* per-node claims: series patch 0008 */
 
 /*
  * Opens a handle on the local hypervisor, finds its Xen release and the
@@ -472,6 +473,81 @@ int nodeaff_domain_get_usage(struct nodeaff_handle *handle, uint32_t domid,
  */
 int nodeaff_domain_list(struct nodeaff_handle *handle, uint32_t *ret_domids,
                         unsigned int nr_entries);
+
+/* ------------------------------------------------------------------------
+ * Node claims (since LIBNODEAFF_1.2; NODEAFF_FEATURE_CLAIMS)
+ *
+ * A claim reserves free pages on given nodes for a domain before it is
+ * populated: the domain's own allocations on a node take from its claim
+ * there first, and nobody else's allocations take claimed pages.  The flow
+ * is placement, claim, affinity, populate, then cancel what is left.  A
+ * domain holds node claims or a host-wide XENMEM_claim_pages claim, never
+ * both.  Counts are 4 KiB pages; see nodeaff(3), NODE CLAIMS.  The domain
+ * calls check domid like those above.
+ * ------------------------------------------------------------------------ */
+
+/* *ret_short_node after -ENOMEM when the host as a whole is short
+ * (UINT32_MAX). */
+#define NODEAFF_CLAIM_HOST 0xffffffffU
+
+/*
+ * Claims pages[n] pages on node n for the domain, all or nothing; the
+ * claim replaces the domain's previous one, and all zeros (or nr_entries
+ * 0, pages then may be NULL) cancels it.  nr_entries may be below the
+ * host's node count (missing entries are 0) or above it (the extra entries
+ * must be 0).
+ * Returns 0; -EINVAL if handle is NULL, pages is NULL with nr_entries > 0,
+ * a nonzero count names an offline node, or the counts sum to more than
+ * the domain may still own (max_pages - tot_pages); -ERANGE if a nonzero
+ * count names a node the host does not have; -EOVERFLOW if the counts' sum
+ * does not fit 64 bits; -EBUSY if the domain holds a host-wide
+ * XENMEM_claim_pages claim; -ENOMEM if a node, or the host as a whole,
+ * lacks that many free pages not claimed by others: then *ret_short_node
+ * gets that node or NODEAFF_CLAIM_HOST and *ret_short_avail the pages the
+ * domain could have claimed there (both optional, written only on
+ * -ENOMEM); -ESRCH if the domain does not exist or is dying; -EPERM if the
+ * caller may not; -EOPNOTSUPP without NODEAFF_FEATURE_CLAIMS (-EPROTO for
+ * a carried series of another version).  Nothing changes on failure.
+ */
+int nodeaff_domain_claim(struct nodeaff_handle *handle, uint32_t domid,
+                         const uint64_t *pages, unsigned int nr_entries,
+                         uint32_t *ret_short_node, uint64_t *ret_short_avail);
+
+/*
+ * Cancels the domain's node claims, returning its unconsumed pages to
+ * everyone.  A domain without node claims is not an error.
+ * Returns 0; -EINVAL if handle is NULL; -ESRCH; -EPERM; -EOPNOTSUPP
+ * without NODEAFF_FEATURE_CLAIMS.
+ */
+int nodeaff_domain_cancel_claim(struct nodeaff_handle *handle, uint32_t domid);
+
+/*
+ * Gets the domain's outstanding node claims: ret_pages[n] for every node
+ * id n below the host's node count (unconsumed pages; 0 without a claim).
+ * *ret_host_wide (optional) gets its host-wide XENMEM_claim_pages claim in
+ * pages, which a domain with node claims never has.
+ * Returns the number of entries written; -EINVAL if handle or ret_pages is
+ * NULL; -ENOBUFS if nr_entries is below the host's node count; -ESRCH;
+ * -EPERM; -EOPNOTSUPP without NODEAFF_FEATURE_CLAIMS.  Nothing is written
+ * on failure.
+ */
+int nodeaff_domain_get_claim(struct nodeaff_handle *handle, uint32_t domid,
+                             uint64_t *ret_pages, unsigned int nr_entries,
+                             uint64_t *ret_host_wide);
+
+/*
+ * Gets the host's node-claimed pages per node, summed over all domains:
+ * ret_pages[n] for every node id n below the host's node count.
+ * *ret_all_claims (optional) gets every outstanding claim in pages,
+ * host-wide XENMEM_claim_pages claims included (physinfo's
+ * outstanding_pages).
+ * Returns the number of entries written; -EINVAL if handle or ret_pages is
+ * NULL; -ENOBUFS if nr_entries is below the host's node count; -EPERM;
+ * -EOPNOTSUPP without NODEAFF_FEATURE_CLAIMS.  Nothing is written on
+ * failure.
+ */
+int nodeaff_host_claims(struct nodeaff_handle *handle, uint64_t *ret_pages,
+                        unsigned int nr_entries, uint64_t *ret_all_claims);
 
 /* ------------------------------------------------------------------------
  * Automatic placement

@@ -42,6 +42,7 @@ class Feature(enum.IntFlag):
     STRICT = _lib.FEATURE_STRICT      #: strict binding: the libnodeaff series
     USAGE = _lib.FEATURE_USAGE        #: per-node page usage
     STATE = _lib.FEATURE_STATE        #: explicit/automatic, strict or not
+    CLAIMS = _lib.FEATURE_CLAIMS      #: per-node claims: series patch 0008
 
 
 @dataclass(frozen=True)
