@@ -283,9 +283,12 @@ static int build_pages(const char *cmd, struct nodeaff_handle *h,
             nodeaff_nodemap_format(map, NODEAFF_FORMAT_LIST, set,
                                    (size_t)len + 1);
         if (ret == -ENOMEM)
-            fprintf(stderr, "nodeaff: %s: nodes %s have only %s free and "
+            fprintf(stderr, "nodeaff: %s: %s %s %s only %s free and "
                     "unclaimed for domain %" PRIu32 " (asked %s); nothing "
-                    "was claimed\n", cmd, set ? set : "?",
+                    "was claimed\n", cmd,
+                    nodeaff_nodemap_count(map) == 1 ? "node" : "nodes",
+                    set ? set : "?",
+                    nodeaff_nodemap_count(map) == 1 ? "has" : "have",
                     tool_size_text(room_on(t, map), s1, sizeof(s1)), r->domid,
                     tool_size_text(r->size, s2, sizeof(s2)));
         else
