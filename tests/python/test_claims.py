@@ -4,15 +4,18 @@ topologies, claim_split, placement by free minus claimed, and Host.claim's
 argument handling.  The claim calls themselves are the rig's."""
 
 import errno
+import os
 import pickle
+import re
 
 import pytest
 
 import nodeaff
 from nodeaff import (ClaimShortError, Host, InvalidArgumentError, NodeaffError, NotFoundError,
                      OutOfRangeError, Topology)
+from nodeaff import _lib
 
-from conftest import TOPO_DIR
+from conftest import SRCDIR, TOPO_DIR
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -88,10 +91,12 @@ def test_claim_arguments_are_checked_before_the_handle():
         h.claim(1, {10**6: 1})
     with pytest.raises(TypeError):
         h.claim(1, "0:1")
-    with pytest.raises(InvalidArgumentError):
-        h.claim(1, [0] * (nodeaff.MAX_NODES + 1))
+    with pytest.raises(OutOfRangeError):
+        h.claim(1, [0] * 64 + [1])
+    with pytest.raises(OutOfRangeError):
+        h.claim(1, {64: 1})
     # Good input gets as far as the (closed) handle.
-    for pages in ([1, 2], {0: 1, 3: 2}, {10**6: 0}, []):
+    for pages in ([1, 2], {0: 1, 3: 2}, {10**6: 0}, [], [0] * 100):
         with pytest.raises(ValueError):
             h.claim(1, pages)
     for call in (lambda: h.cancel_claim(1), lambda: h.get_claim(1), h.host_claims):
@@ -106,6 +111,12 @@ def test_claim_short_error():
     again = pickle.loads(pickle.dumps(e))
     assert (again.errno, again.node, again.available, again.function) == \
         (errno.ENOMEM, 1, 5, "nodeaff_domain_claim")
+
+
+def test_topology_max_nodes_matches_the_header():
+    header = open(os.path.join(SRCDIR, "include", "nodeaff.h")).read()
+    assert int(re.search(r"#define NODEAFF_TOPOLOGY_MAX_NODES (\d+)", header).group(1)) == \
+        _lib.TOPOLOGY_MAX_NODES
 
 
 def test_claim_value():

@@ -19,6 +19,7 @@ SONAME = "libnodeaff.so.1"
 
 # Mirrors of the header's constants (include/nodeaff.h).
 NODEMAP_MAX_NODES = 65536
+TOPOLOGY_MAX_NODES = 64   # NODEAFF_TOPOLOGY_MAX_NODES: no Xen host has more nodes
 FORMAT_LIST, FORMAT_HEX, FORMAT_JSON = 0, 1, 2
 FEATURE_AFFINITY, FEATURE_STRICT, FEATURE_USAGE, FEATURE_STATE = 1, 2, 4, 8
 FEATURE_CLAIMS = 16

@@ -566,26 +566,30 @@ class Host:
 
     def _claim_counts(self, pages: Union[Iterable[int], dict[int, int]], fn: str) -> list[int]:
         """pages as a list indexed by node, each count checked for C.  A
-        dict's nonzero count on a node beyond the host is OutOfRangeError
-        here, as the library would say, without building a huge list."""
+        nonzero count on a node no Xen host has (64 and up) is
+        OutOfRangeError here, as the library would say for one beyond this
+        host, without building a huge list; no host read is needed."""
         if isinstance(pages, (str, bytes)):
             raise TypeError("pages must be a list or a dict of page counts, not str")
+        top = _lib.TOPOLOGY_MAX_NODES
         if isinstance(pages, dict):
-            counts = [0] * self.nr_nodes
+            counts = [0] * top
             for node, count in pages.items():
                 node = c_id(node, "node", fn)
                 count = c_uint64(count, "pages", fn)
-                if node >= len(counts):
+                if node >= top:
                     if count:
-                        raise OutOfRangeError(errno.ERANGE, f"node {node} is not on this "
-                                              f"host (nodes 0..{len(counts) - 1})", fn)
+                        raise OutOfRangeError(errno.ERANGE, f"node {node} is beyond any "
+                                              f"host's (0..{top - 1})", fn)
                     continue
                 counts[node] = count
             return counts
         counts = [c_uint64(c, "pages", fn) for c in pages]
-        if len(counts) > _lib.NODEMAP_MAX_NODES:
-            raise InvalidArgumentError(errno.EINVAL, f"{len(counts)} entries: at most "
-                                       f"{_lib.NODEMAP_MAX_NODES}", fn)
+        if len(counts) > top:
+            if any(counts[top:]):
+                raise OutOfRangeError(errno.ERANGE, f"a count for node {top} or beyond: "
+                                      f"beyond any host's (0..{top - 1})", fn)
+            counts = counts[:top]
         return counts
 
     def cancel_claim(self, domid: int) -> None:
@@ -599,7 +603,7 @@ class Host:
         claim (NotSupportedError without Feature.CLAIMS)."""
         fn = "nodeaff_domain_get_claim"
         domid = _domid(domid, fn)
-        room = max(self.nr_nodes, 1)
+        room = _lib.TOPOLOGY_MAX_NODES    # room for any host: no host read
         buf = (ctypes.c_uint64 * room)()
         wide = ctypes.c_uint64(0)
         n = check(lib.nodeaff_domain_get_claim(self._h(), domid, buf, room,
@@ -611,7 +615,7 @@ class Host:
         ``host_wide`` is every outstanding claim, XENMEM_claim_pages ones
         included (physinfo's outstanding_pages)."""
         fn = "nodeaff_host_claims"
-        room = max(self.nr_nodes, 1)
+        room = _lib.TOPOLOGY_MAX_NODES
         buf = (ctypes.c_uint64 * room)()
         all_claims = ctypes.c_uint64(0)
         n = check(lib.nodeaff_host_claims(self._h(), buf, room, ctypes.byref(all_claims)), fn)
