@@ -19,7 +19,7 @@
 
 static const char synopsis[] = "metrics";
 
-/* The nodes' size and free memory from the host topology. */
+/* The nodes' size, free and claimed memory from the host topology. */
 static int read_nodes(struct nodeaff_handle *handle,
                       struct metrics_node **ret_nodes, unsigned int *ret_nr)
 {
@@ -42,6 +42,9 @@ static int read_nodes(struct nodeaff_handle *handle,
         ret = nodeaff_topology_node_memory(topology, n, &nodes[n].size_bytes,
                                            &nodes[n].free_bytes);
         nodes[n].online = ret == 0;
+        if (ret == 0)
+            ret = nodeaff_topology_node_claimed(topology, n,
+                                                &nodes[n].claimed_bytes);
         if (ret < 0 && ret != -ENOENT) {        /* -ENOENT: offline */
             free(nodes);
             nodeaff_topology_free(topology);

@@ -23,35 +23,6 @@
 static const char synopsis[] =
     "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]";
 
-/* SIZE as in topology files and xl: digits and an optional binary suffix
- * K, M, G or T; a bare number is MiB.  0 on success, -1 if malformed or 0. */
-static int parse_size(const char *s, uint64_t *ret)
-{
-    unsigned int shift = 20;
-    uint64_t v = 0;
-    const char *p = s;
-
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    switch (*p) {
-    case '\0': break;
-    case 'K': case 'k': shift = 10; p++; break;
-    case 'M': case 'm': shift = 20; p++; break;
-    case 'G': case 'g': shift = 30; p++; break;
-    case 'T': case 't': shift = 40; p++; break;
-    default: return -1;
-    }
-    if (*p || v == 0 || v > (UINT64_MAX >> shift))
-        return -1;
-    *ret = v << shift;
-    return 0;
-}
-
 static int parse_vcpus(const char *s, unsigned int *ret)
 {
     unsigned long v;
@@ -65,17 +36,6 @@ static int parse_vcpus(const char *s, unsigned int *ret)
         return -1;
     *ret = (unsigned int)v;
     return 0;
-}
-
-/* A size for the text output: MiB, or KiB below 1 MiB so that a small
- * size never reads "0 MiB". */
-static const char *size_text(uint64_t bytes, char *buf, size_t size)
-{
-    if (bytes >= MIB || bytes == 0)
-        snprintf(buf, size, "%" PRIu64 " MiB", bytes / MIB);
-    else
-        snprintf(buf, size, "%" PRIu64 " KiB", (bytes + 1023) / 1024);
-    return buf;
 }
 
 /* A map as a list, in a buffer of its own length (NULL if out of memory):
@@ -110,9 +70,35 @@ static int load_topology(const char *file, struct nodeaff_topology **ret)
     return EXIT_OK;
 }
 
-/* Free memory of every online node with some, and those nodes as text
- * (malloc'd, NULL if out of memory): the largest set any placement could
- * use. */
+/* A node's free memory that no domain has claimed: what placement uses
+ * (0 for an offline node). */
+static uint64_t unclaimed(const struct nodeaff_topology *t, unsigned int node)
+{
+    uint64_t fr = 0, claimed = 0;
+
+    if (nodeaff_topology_node_memory(t, node, NULL, &fr) < 0 ||
+        nodeaff_topology_node_claimed(t, node, &claimed) < 0)
+        return 0;
+    return fr > claimed ? fr - claimed : 0;
+}
+
+/* "free" or, on a host where domains hold claims, "free and unclaimed":
+ * the messages must not call claimed memory free. */
+static const char *free_word(const struct nodeaff_topology *t)
+{
+    uint64_t claimed;
+    int n, nr = nodeaff_topology_nr_nodes(t);
+
+    for (n = 0; n < nr; n++)
+        if (nodeaff_topology_node_claimed(t, (unsigned int)n, &claimed) == 0 &&
+            claimed > 0)
+            return "free and unclaimed";
+    return "free";
+}
+
+/* Free unclaimed memory of every online node with some, and those nodes
+ * as text (malloc'd, NULL if out of memory): the largest set any
+ * placement could use. */
 static uint64_t largest_set(const struct nodeaff_topology *t, char **ret_text)
 {
     struct nodeaff_nodemap *map = NULL;
@@ -123,8 +109,8 @@ static uint64_t largest_set(const struct nodeaff_topology *t, char **ret_text)
     if (nodeaff_nodemap_new((unsigned int)nr, &map) < 0)
         return 0;
     for (n = 0; n < nr; n++) {
-        if (nodeaff_topology_node_memory(t, (unsigned int)n, NULL, &fr) == 0 &&
-            fr > 0) {
+        fr = unclaimed(t, (unsigned int)n);
+        if (fr > 0) {
             total += fr;
             nodeaff_nodemap_set(map, (unsigned int)n);
         }
@@ -146,6 +132,8 @@ static const char *skip_reason(const struct nodeaff_topology *t,
         return "no memory";
     if (fr == 0)
         return "no free memory";
+    if (unclaimed(t, node) == 0)
+        return "free memory all claimed";
     return NULL;
 }
 
@@ -172,7 +160,7 @@ static void print_text(const struct nodeaff_topology *t,
         int any = 0, seeds = 0;
 
         printf("domain: %s, %u vCPU%s, %s affinity\n",
-               size_text(memory, size, sizeof(size)), vcpus,
+               tool_size_text(memory, size, sizeof(size)), vcpus,
                vcpus == 1 ? "" : "s", strict ? "strict" : "preferred");
         printf("host: %d node%s\n", nr_nodes, nr_nodes == 1 ? "" : "s");
         for (n = 0; n < nr_nodes; n++) {
@@ -311,7 +299,7 @@ int cmd_place(int argc, char **argv)
                 return tool_usage(argv[0], msg, synopsis);
             }
             if (a[2] == 'm') {
-                if (parse_size(argv[++i], &memory) < 0) {
+                if (tool_parse_size(argv[++i], &memory) < 0) {
                     fprintf(stderr, "nodeaff: place: bad --memory '%s': want "
                             "a positive size like 512M, 2G or 1024 (MiB)\n",
                             argv[i]);
@@ -344,9 +332,10 @@ int cmd_place(int argc, char **argv)
     if (r == -ENOSPC) {
         uint64_t total = largest_set(t, &largest);
 
-        fprintf(stderr, "nodeaff: place: no set of nodes has %s free "
-                "(largest: %s, nodes %s)\n", size_text(memory, s1, sizeof(s1)),
-                size_text(total, s2, sizeof(s2)), largest ? largest : "?");
+        fprintf(stderr, "nodeaff: place: no set of nodes has %s %s "
+                "(largest: %s, nodes %s)\n", tool_size_text(memory, s1, sizeof(s1)),
+                free_word(t), tool_size_text(total, s2, sizeof(s2)),
+                largest ? largest : "?");
         free(largest);
         nodeaff_topology_free(t);
         return EXIT_FAILED;
@@ -362,10 +351,11 @@ int cmd_place(int argc, char **argv)
         uint64_t total = largest_set(t, &largest);
 
         fprintf(stderr, "nodeaff: place: warning: no set of nodes has %s "
-                "free (largest: %s, nodes %s); preferred placement uses them "
+                "%s (largest: %s, nodes %s); preferred placement uses them "
                 "all and the domain may not build unless memory is freed "
-                "first\n", size_text(memory, s1, sizeof(s1)),
-                size_text(total, s2, sizeof(s2)), largest ? largest : "?");
+                "first\n", tool_size_text(memory, s1, sizeof(s1)),
+                free_word(t), tool_size_text(total, s2, sizeof(s2)),
+                largest ? largest : "?");
         free(largest);
     }
 

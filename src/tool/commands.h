@@ -22,6 +22,7 @@ int cmd_get(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -4,6 +4,7 @@
  * talk to the hypervisor (topology, get, set, reset, usage).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,48 @@
 #include "tool/common.h"
 
 #define DOMID_LIMIT 0x7ff0U
+#define MIB (UINT64_C(1) << 20)
+
+/* SIZE as in topology files and xl: digits and an optional binary suffix
+ * K, M, G or T; a bare number is MiB.  0 on success, -1 if malformed or 0. */
+int tool_parse_size(const char *s, uint64_t *ret)
+{
+    unsigned int shift = 20;
+    uint64_t v = 0;
+    const char *p = s;
+
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    switch (*p) {
+    case '\0': break;
+    case 'K': case 'k': shift = 10; p++; break;
+    case 'M': case 'm': shift = 20; p++; break;
+    case 'G': case 'g': shift = 30; p++; break;
+    case 'T': case 't': shift = 40; p++; break;
+    default: return -1;
+    }
+    if (*p || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *ret = v << shift;
+    return 0;
+}
+
+/* A size for the text output: MiB, or KiB below 1 MiB so that a small
+ * size never reads "0 MiB". */
+const char *tool_size_text(uint64_t bytes, char *buf, size_t size)
+{
+    if (bytes >= MIB || bytes == 0)
+        snprintf(buf, size, "%" PRIu64 " MiB", bytes / MIB);
+    else
+        snprintf(buf, size, "%" PRIu64 " KiB", (bytes + 1023) / 1024);
+    return buf;
+}
+
 
 int tool_usage(const char *cmd, const char *message, const char *synopsis)
 {

@@ -8,6 +8,7 @@
 #ifndef NODEAFF_TOOL_COMMON_H
 #define NODEAFF_TOOL_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nodeaff.h"
@@ -15,6 +16,15 @@
 /* A decimal domain id below 0x7ff0 (DOMID_FIRST_RESERVED).
  * EXIT_OK, or EXIT_USAGE after a message naming the bad text. */
 int tool_parse_domid(const char *cmd, const char *text, uint32_t *ret_domid);
+
+/* SIZE as in topology files and xl: digits and an optional binary suffix
+ * K, M, G or T (either case); a bare number is MiB.  0 with the bytes, or
+ * -1 if malformed, zero or too large (prints nothing). */
+int tool_parse_size(const char *text, uint64_t *ret_bytes);
+
+/* bytes as "N MiB", or "N KiB" below 1 MiB so that a small size never
+ * reads "0 MiB"; in buf, which it returns. */
+const char *tool_size_text(uint64_t bytes, char *buf, size_t size);
 
 /* Checks a nodeset's syntax before any hypervisor is needed.
  * EXIT_OK, or EXIT_USAGE after a message with column and reason. */

@@ -42,33 +42,44 @@ static void write_features(FILE *out, int features)
         { "strict", NODEAFF_FEATURE_STRICT },
         { "usage", NODEAFF_FEATURE_USAGE },
         { "state", NODEAFF_FEATURE_STATE },
+        { "claims", NODEAFF_FEATURE_CLAIMS },
     };
     size_t i;
 
     family(out, "nodeaff_hypervisor_feature",
            "Whether the running hypervisor offers a libnodeaff feature "
-           "(1) or not (0); strict, usage and state need the libnodeaff "
-           "Xen series.");
+           "(1) or not (0); strict, usage, state and claims need the "
+           "libnodeaff Xen series.");
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         fprintf(out, "nodeaff_hypervisor_feature{feature=\"%s\"} %d\n",
                 f[i].name, (features & f[i].bit) ? 1 : 0);
 }
 
+enum node_figure { NODE_SIZE, NODE_FREE, NODE_CLAIMED };
+
 static void write_nodes(FILE *out, const struct metrics_snapshot *snap,
-                        int free_mem)
+                        enum node_figure what)
 {
-    const char *name = free_mem ? "nodeaff_node_memory_free_bytes"
-                                : "nodeaff_node_memory_size_bytes";
+    static const char *const names[] = {
+        "nodeaff_node_memory_size_bytes", "nodeaff_node_memory_free_bytes",
+        "nodeaff_node_memory_claimed_bytes",
+    };
+    static const char *const helps[] = {
+        "Memory of a NUMA node.", "Free memory of a NUMA node in Xen's heap.",
+        "The part of a NUMA node's free memory that domains have claimed "
+        "(node claims): not there for other domains.",
+    };
     unsigned int n;
 
-    family(out, name, free_mem ? "Free memory of a NUMA node in Xen's heap."
-                               : "Memory of a NUMA node.");
+    family(out, names[what], helps[what]);
     for (n = 0; n < snap->nr_nodes; n++) {
         const struct metrics_node *node = &snap->nodes[n];
 
         if (node->online)
-            fprintf(out, "%s{node=\"%u\"} %" PRIu64 "\n", name, node->id,
-                    free_mem ? node->free_bytes : node->size_bytes);
+            fprintf(out, "%s{node=\"%u\"} %" PRIu64 "\n", names[what],
+                    node->id, what == NODE_SIZE ? node->size_bytes
+                              : what == NODE_FREE ? node->free_bytes
+                              : node->claimed_bytes);
     }
 }
 
@@ -145,8 +156,12 @@ int metrics_write(FILE *out, const struct metrics_snapshot *snap)
         return -EINVAL;
     write_features(out, snap->features);
     if (snap->nr_nodes) {
-        write_nodes(out, snap, 0);
-        write_nodes(out, snap, 1);
+        write_nodes(out, snap, NODE_SIZE);
+        write_nodes(out, snap, NODE_FREE);
+        /* Without the feature nothing can be claimed: no family, as for
+         * usage on a stock hypervisor. */
+        if (snap->features & NODEAFF_FEATURE_CLAIMS)
+            write_nodes(out, snap, NODE_CLAIMED);
     }
     if (any_domain_has(snap, 0)) {
         ret = write_affinity(out, snap);

@@ -18,6 +18,7 @@ struct metrics_node {
     int online;               /* offline nodes get no size/free samples */
     uint64_t size_bytes;
     uint64_t free_bytes;
+    uint64_t claimed_bytes;   /* of free, by node claims (0 without) */
 };
 
 struct metrics_domain {

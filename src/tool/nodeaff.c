@@ -23,6 +23,7 @@ static const struct command commands[] = {
     { "set",      cmd_set,      "set DOMID NODESET [--strict]" },
     { "reset",    cmd_reset,    "reset DOMID" },
     { "usage",    cmd_usage,    "usage [--mib] [DOMID...]" },
+    { "claim",    cmd_claim,    "claim DOMID [SIZE [--nodes NODESET | --per-node N:SIZE[,N:SIZE...]] | --cancel]" },
     { "parse",    cmd_parse,    "parse [--max-nodes N] [--format list|hex|json] EXPR..." },
     { "metrics",  cmd_metrics,  "metrics" },
     { "place",    cmd_place,    "place --memory SIZE --vcpus N [--strict] [--explain] [--topology FILE]" },

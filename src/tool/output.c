@@ -74,6 +74,7 @@ static const struct {
     { NODEAFF_FEATURE_STRICT, "strict" },
     { NODEAFF_FEATURE_STATE, "state" },
     { NODEAFF_FEATURE_USAGE, "usage" },
+    { NODEAFF_FEATURE_CLAIMS, "claims" },
 };
 
 /* "affinity, strict" or ["affinity","strict"]; "none" or [] for none. */
@@ -97,7 +98,7 @@ static void put_features(FILE *out, unsigned int features, int json)
 
 struct node_view {
     int online;
-    uint64_t size, free_bytes;
+    uint64_t size, free_bytes, claimed;
     int vcpus;
     struct nodeaff_nodemap *cpus;
 };
@@ -112,6 +113,11 @@ static int read_node(const struct nodeaff_topology *t, unsigned int node,
     if (ret < 0 && ret != -ENOENT)
         return ret;
     v->online = ret == 0;
+    if (v->online) {
+        ret = nodeaff_topology_node_claimed(t, node, &v->claimed);
+        if (ret < 0)
+            return ret;
+    }
     v->vcpus = nodeaff_topology_node_vcpus(t, node);
     if (v->vcpus < 0)
         return v->vcpus;
@@ -139,9 +145,11 @@ static int topology_json(FILE *out, const struct nodeaff_topology *t,
                 v.online ? "true" : "false");
         if (v.online)
             fprintf(out, "\"memory_bytes\":%" PRIu64 ",\"free_bytes\":%"
-                    PRIu64 ",", v.size, v.free_bytes);
+                    PRIu64 ",\"claimed_bytes\":%" PRIu64 ",", v.size,
+                    v.free_bytes, v.claimed);
         else
-            fputs("\"memory_bytes\":null,\"free_bytes\":null,", out);
+            fputs("\"memory_bytes\":null,\"free_bytes\":null,"
+                  "\"claimed_bytes\":null,", out);
         fprintf(out, "\"vcpus\":%d,\"cpus\":", v.vcpus);
         ret = put_map(out, v.cpus, 1);
         nodeaff_nodemap_free(v.cpus);
@@ -184,18 +192,19 @@ static int topology_table(FILE *out, const struct nodeaff_topology *t,
         fputc('\n', out);
     }
     fputc('\n', out);
-    fprintf(out, "%-6s %-8s %12s %12s %6s  %s\n", "node", "state",
-            "memory-MiB", "free-MiB", "vcpus", "cpus");
+    fprintf(out, "%-6s %-8s %12s %12s %12s %6s  %s\n", "node", "state",
+            "memory-MiB", "free-MiB", "claimed-MiB", "vcpus", "cpus");
     for (a = 0; a < nr_nodes; a++) {
         ret = read_node(t, (unsigned int)a, &v);
         if (ret < 0)
             return ret;
         if (v.online)
-            fprintf(out, "%-6d %-8s %12" PRIu64 " %12" PRIu64 " %6d  ", a,
-                    "online", v.size / MIB, v.free_bytes / MIB, v.vcpus);
+            fprintf(out, "%-6d %-8s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+                    " %6d  ", a, "online", v.size / MIB, v.free_bytes / MIB,
+                    v.claimed / MIB, v.vcpus);
         else
-            fprintf(out, "%-6d %-8s %12s %12s %6d  ", a, "offline", "-", "-",
-                    v.vcpus);
+            fprintf(out, "%-6d %-8s %12s %12s %12s %6d  ", a, "offline", "-",
+                    "-", "-", v.vcpus);
         ret = put_map(out, v.cpus, 0);
         nodeaff_nodemap_free(v.cpus);
         if (ret < 0)
@@ -415,5 +424,42 @@ int output_usage(FILE *out, const uint32_t *domids, unsigned int nr_domains,
     put_count(out, all, mib, width);
     fputc('\n', out);
     free(col);
+    return 0;
+}
+
+/* ---- claim ------------------------------------------------------------- */
+
+int output_claim(FILE *out, uint32_t domid, const uint64_t *pages,
+                 unsigned int nr_nodes, uint64_t host_wide, int json)
+{
+    uint64_t total = 0;
+    unsigned int n;
+
+    for (n = 0; n < nr_nodes; n++)
+        total += pages[n];
+    if (json) {
+        fprintf(out, "{\"domid\":%" PRIu32 ",\"page_size\":%u,\"pages\":[",
+                domid, OUTPUT_PAGE_SIZE);
+        for (n = 0; n < nr_nodes; n++)
+            fprintf(out, "%s%" PRIu64, n ? "," : "", pages[n]);
+        fprintf(out, "],\"total_pages\":%" PRIu64 ",\"host_wide_pages\":%"
+                PRIu64 "}\n", total, host_wide);
+        return 0;
+    }
+    fprintf(out, "domain %" PRIu32 ": node claims\n", domid);
+    fprintf(out, "%-8s %12s %12s\n", "node", "pages", "MiB");
+    for (n = 0; n < nr_nodes; n++) {
+        fprintf(out, "%-8u %12" PRIu64, n, pages[n]);
+        put_count(out, pages[n], 1, 13);
+        fputc('\n', out);
+    }
+    fprintf(out, "%-8s %12" PRIu64, "total", total);
+    put_count(out, total, 1, 13);
+    fputc('\n', out);
+    /* Xen's own claim, which excludes node claims: worth a line only when
+     * there is one. */
+    if (host_wide)
+        fprintf(out, "host-wide claim (XENMEM_claim_pages): %" PRIu64
+                " pages\n", host_wide);
     return 0;
 }

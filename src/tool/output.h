@@ -19,9 +19,9 @@
 /* Writes s as a JSON string, quotes included. */
 void output_json_string(FILE *out, const char *s);
 
-/* Nodes, memory, free memory, vCPUs, CPUs per node, then the distance
- * matrix; features (NODEAFF_FEATURE_* bits of the hypervisor the topology
- * came from) are shown unless negative. */
+/* Nodes, memory, free memory, the part of it claimed, vCPUs, CPUs per
+ * node, then the distance matrix; features (NODEAFF_FEATURE_* bits of the
+ * hypervisor the topology came from) are shown unless negative. */
 int output_topology(FILE *out, const struct nodeaff_topology *topology,
                     int features, int json);
 
@@ -47,5 +47,12 @@ int output_change(FILE *out, uint32_t domid,
 int output_usage(FILE *out, const uint32_t *domids, unsigned int nr_domains,
                  const uint64_t *pages, unsigned int nr_nodes, int mib,
                  int json);
+
+/*
+ * A domain's node claims: pages per node (nr_nodes of them) with MiB and a
+ * total, and its host-wide XENMEM_claim_pages claim (pages) when nonzero.
+ */
+int output_claim(FILE *out, uint32_t domid, const uint64_t *pages,
+                 unsigned int nr_nodes, uint64_t host_wide, int json);
 
 #endif

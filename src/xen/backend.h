@@ -19,6 +19,7 @@
  *   host-topology.c nodeaff_topology_from_host()
  *   checks.c        argument checks that run before any hypercall
  *   domain.c        the public nodeaff_domain_* calls: checks, then routing
+ *   claims.c        the public node claim calls: checks, then stable ops
  */
 #ifndef NODEAFF_XEN_BACKEND_H
 #define NODEAFF_XEN_BACKEND_H
@@ -89,6 +90,38 @@ int nodeaff_xen_check_nodes(const struct nodeaff_nodemap *nodes,
                             unsigned int nr_nodes);
 /* -EINVAL if flags has bits outside allowed. */
 int nodeaff_xen_check_flags(unsigned int flags, unsigned int allowed);
+/* A claim vector: -EINVAL if pages is NULL with nr_entries > 0, -ERANGE if
+ * a nonzero count is at an index >= nr_nodes, -EOVERFLOW if the counts'
+ * sum does not fit 64 bits, 0 otherwise. */
+int nodeaff_xen_check_claim(const uint64_t *pages, unsigned int nr_entries,
+                            unsigned int nr_nodes);
+
+/* DOMID_FIRST_RESERVED: ids from here on are not domains, and Xen's
+ * 16-bit domid_t would silently truncate anything above 0xffff. */
+#define NODEAFF_DOMID_LIMIT 0x7ff0U
+
+static inline int nodeaff_xen_check_domid(uint32_t domid)
+{
+    return domid >= NODEAFF_DOMID_LIMIT ? -EINVAL : 0;
+}
+
+static inline int nodeaff_xen_has(const struct nodeaff_handle *h,
+                                  unsigned int feature)
+{
+    return (h->features & feature) != 0;
+}
+
+/* Why a feature is missing, as the errno the calls return: the affinity
+ * ops are upstream's (-EPROTONOSUPPORT on a release this library does not
+ * know, so that a missing feature does not blame the series); every other
+ * feature is the series' (series_err). */
+static inline int nodeaff_xen_missing(const struct nodeaff_handle *h,
+                                      unsigned int feature)
+{
+    if (feature == NODEAFF_FEATURE_AFFINITY)
+        return h->release ? -EOPNOTSUPP : NODEAFF_ERR_UNKNOWN_RELEASE;
+    return h->series_err;
+}
 
 /* handle.c */
 void nodeaff_xen_lock(struct nodeaff_handle *h);
@@ -150,6 +183,20 @@ int nodeaff_stable_get_affinity(struct nodeaff_handle *h, uint32_t domid,
 int nodeaff_stable_reset_affinity(struct nodeaff_handle *h, uint32_t domid);
 int nodeaff_stable_get_usage(struct nodeaff_handle *h, uint32_t domid,
                              uint64_t *pages, unsigned int nr_nodes);
+/* Claims (patch 0008).  set_claim sends pages[0 .. nr_entries-1] for the
+ * host's h->nr_nodes node ids, zeros after them (nr_entries <= nr_nodes;
+ * pages may be NULL when nr_entries is 0, which cancels); on -ENOMEM it
+ * writes the short node and what was available there.  get_claim and
+ * get_host_claims write h->nr_nodes entries to pages and the sums only on
+ * success; host-wide (optional) gets u.claim.global. */
+int nodeaff_stable_set_claim(struct nodeaff_handle *h, uint32_t domid,
+                             const uint64_t *pages, unsigned int nr_entries,
+                             uint32_t *ret_short_node,
+                             uint64_t *ret_short_avail);
+int nodeaff_stable_get_claim(struct nodeaff_handle *h, uint32_t domid,
+                             uint64_t *pages, uint64_t *ret_host_wide);
+int nodeaff_stable_get_host_claims(struct nodeaff_handle *h, uint64_t *pages,
+                                   uint64_t *ret_all_claims);
 /* The buffer the stable ops need for a host of nr_nodes nodes; the
  * upstream domctls use its first part. */
 size_t nodeaff_stable_buf_size(unsigned int nr_nodes);

@@ -34,3 +34,25 @@ int nodeaff_xen_check_nodes(const struct nodeaff_nodemap *nodes,
         return -ERANGE;
     return 0;
 }
+
+int nodeaff_xen_check_claim(const uint64_t *pages, unsigned int nr_entries,
+                            unsigned int nr_nodes)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    if (!pages && nr_entries > 0)
+        return -EINVAL;
+    for (i = 0; i < nr_entries; i++) {
+        if (pages[i] == 0)
+            continue;
+        if (i >= nr_nodes)
+            return -ERANGE;
+        /* The hypervisor checks this too; here it is refused before the
+         * hypercall, with the same errno. */
+        if (sum + pages[i] < sum)
+            return -EOVERFLOW;
+        sum += pages[i];
+    }
+    return 0;
+}

@@ -16,28 +16,6 @@
 
 #include "xen/backend.h"
 
-/* DOMID_FIRST_RESERVED: ids from here on are not domains, and Xen's
- * 16-bit domid_t would silently truncate anything above 0xffff. */
-#define NODEAFF_DOMID_LIMIT 0x7ff0U
-
-static int check_domid(uint32_t domid)
-{
-    return domid >= NODEAFF_DOMID_LIMIT ? -EINVAL : 0;
-}
-
-static int has(const struct nodeaff_handle *h, unsigned int feature)
-{
-    return (h->features & feature) != 0;
-}
-
-/* Why a feature is missing, as the errno the calls return. */
-static int missing(const struct nodeaff_handle *h, unsigned int feature)
-{
-    if (feature == NODEAFF_FEATURE_AFFINITY)
-        return h->release ? -EOPNOTSUPP : NODEAFF_ERR_UNKNOWN_RELEASE;
-    return h->series_err;
-}
-
 NODEAFF_HOT
 NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
                                                uint32_t domid,
@@ -49,19 +27,19 @@ NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
 
     if (!handle)
         return -EINVAL;
-    if ((ret = check_domid(domid)) < 0 ||
+    if ((ret = nodeaff_xen_check_domid(domid)) < 0 ||
         (ret = nodeaff_xen_check_flags(flags, NODEAFF_STRICT)) < 0)
         return ret;
     /* Without the node count (an unknown release without the series)
      * every node would be out of range: say why instead. */
     if (handle->nr_nodes == 0)
-        return missing(handle, NODEAFF_FEATURE_AFFINITY);
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_AFFINITY);
     if ((ret = nodeaff_xen_check_nodes(nodes, handle->nr_nodes)) < 0)
         return ret;
-    if ((flags & NODEAFF_STRICT) && !has(handle, NODEAFF_FEATURE_STRICT))
-        return missing(handle, NODEAFF_FEATURE_STRICT);
-    if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return missing(handle, NODEAFF_FEATURE_AFFINITY);
+    if ((flags & NODEAFF_STRICT) && !nodeaff_xen_has(handle, NODEAFF_FEATURE_STRICT))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_STRICT);
+    if (!nodeaff_xen_has(handle, NODEAFF_FEATURE_AFFINITY))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_AFFINITY);
 
     memset(bytes, 0, sizeof(bytes));
     ret = nodeaff_nodemap_export_raw(nodes, bytes, handle->nr_nodes);
@@ -69,7 +47,7 @@ NODEAFF_EXPORT int nodeaff_domain_set_affinity(struct nodeaff_handle *handle,
         return ret;
 
     nodeaff_xen_lock(handle);
-    if (has(handle, NODEAFF_FEATURE_STATE))
+    if (nodeaff_xen_has(handle, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_set_affinity(handle, domid, bytes, flags);
     else
         ret = nodeaff_up_set_affinity(handle, domid, bytes);
@@ -95,7 +73,7 @@ static int read_affinity(struct nodeaff_handle *h, uint32_t domid,
     }
 
     nodeaff_xen_lock(h);
-    if (has(h, NODEAFF_FEATURE_STATE))
+    if (nodeaff_xen_has(h, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_get_affinity(h, domid, bytes, &flags);
     else
         ret = nodeaff_up_get_affinity(h, domid, bytes);
@@ -125,10 +103,10 @@ NODEAFF_EXPORT int nodeaff_domain_get_affinity(struct nodeaff_handle *handle,
 
     if (!handle || !ret_nodes)
         return -EINVAL;
-    if ((ret = check_domid(domid)) < 0)
+    if ((ret = nodeaff_xen_check_domid(domid)) < 0)
         return ret;
-    if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return missing(handle, NODEAFF_FEATURE_AFFINITY);
+    if (!nodeaff_xen_has(handle, NODEAFF_FEATURE_AFFINITY))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_AFFINITY);
     return read_affinity(handle, domid, ret_nodes, NULL);
 }
 
@@ -141,10 +119,10 @@ NODEAFF_EXPORT int nodeaff_domain_get_state(struct nodeaff_handle *handle,
 
     if (!handle || !ret_flags)
         return -EINVAL;
-    if ((ret = check_domid(domid)) < 0)
+    if ((ret = nodeaff_xen_check_domid(domid)) < 0)
         return ret;
-    if (!has(handle, NODEAFF_FEATURE_STATE))
-        return missing(handle, NODEAFF_FEATURE_STATE);
+    if (!nodeaff_xen_has(handle, NODEAFF_FEATURE_STATE))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_STATE);
     return read_affinity(handle, domid, ret_nodes, ret_flags);
 }
 
@@ -155,13 +133,13 @@ NODEAFF_EXPORT int nodeaff_domain_reset_affinity(struct nodeaff_handle *handle,
 
     if (!handle)
         return -EINVAL;
-    if ((ret = check_domid(domid)) < 0)
+    if ((ret = nodeaff_xen_check_domid(domid)) < 0)
         return ret;
-    if (!has(handle, NODEAFF_FEATURE_AFFINITY))
-        return missing(handle, NODEAFF_FEATURE_AFFINITY);
+    if (!nodeaff_xen_has(handle, NODEAFF_FEATURE_AFFINITY))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_AFFINITY);
 
     nodeaff_xen_lock(handle);
-    if (has(handle, NODEAFF_FEATURE_STATE))
+    if (nodeaff_xen_has(handle, NODEAFF_FEATURE_STATE))
         ret = nodeaff_stable_reset_affinity(handle, domid);
     else
         ret = nodeaff_up_reset_affinity(handle, domid);
@@ -180,12 +158,12 @@ NODEAFF_EXPORT int nodeaff_domain_get_usage(struct nodeaff_handle *handle,
 
     if (!handle || !ret_pages)
         return -EINVAL;
-    if ((ret = check_domid(domid)) < 0)
+    if ((ret = nodeaff_xen_check_domid(domid)) < 0)
         return ret;
     if (nr_entries < handle->nr_nodes)
         return -ENOBUFS;
-    if (!has(handle, NODEAFF_FEATURE_USAGE))
-        return missing(handle, NODEAFF_FEATURE_USAGE);
+    if (!nodeaff_xen_has(handle, NODEAFF_FEATURE_USAGE))
+        return nodeaff_xen_missing(handle, NODEAFF_FEATURE_USAGE);
 
     pages = calloc(handle->nr_nodes ? handle->nr_nodes : 1, sizeof(*pages));
     if (!pages)

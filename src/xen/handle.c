@@ -110,6 +110,11 @@ static unsigned int detect_features(struct nodeaff_handle *h)
         ret = nodeaff_stable_get_usage(h, 0, pages, h->nr_nodes);
         if (op_present(ret))
             features |= NODEAFF_FEATURE_USAGE;
+        /* Claims came later (patch 0008): a series without them answers
+         * -EOPNOTSUPP for the command, no series at all -EACCES. */
+        ret = nodeaff_stable_get_claim(h, 0, pages, NULL);
+        if (op_present(ret))
+            features |= NODEAFF_FEATURE_CLAIMS;
         free(pages);
     }
     return features;

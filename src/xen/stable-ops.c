@@ -7,7 +7,7 @@
  * extracted from the patch).
  *
  * The handle owns one hypercall buffer, allocated at open and sized for
- * the host: [struct xen_domctl_nodeaff][bitmap][usage pages].  The
+ * the host: [struct xen_domctl_nodeaff][bitmap][usage or claim pages].  The
  * upstream domctls (upstream-ops.c) use its first two parts.  The caller
  * holds the lock, which makes the buffer ours for the call.
  */
@@ -26,6 +26,8 @@
 
 _Static_assert(sizeof(struct xen_domctl_nodeaff) <= sizeof(struct xen_domctl),
                "our domctl must fit where Xen copies a struct xen_domctl");
+_Static_assert(XEN_NODEAFF_CLAIM_HOST == NODEAFF_CLAIM_HOST,
+               "the hypervisor's short node is passed through unchanged");
 _Static_assert(XEN_NODEAFF_F_STRICT == NODEAFF_STRICT &&
                XEN_NODEAFF_F_AUTO == NODEAFF_AUTO,
                "the hypervisor's flags are passed through unchanged");
@@ -130,6 +132,74 @@ int nodeaff_stable_get_usage(struct nodeaff_handle *h, uint32_t domid,
     for (i = 0; i < nr_nodes; i++)
         pages[i] = (i < reported && i < h->nr_nodes) ? out[i] : 0;
     return 0;
+}
+
+static uint64_t *buf_pages(struct nodeaff_handle *h)
+{
+    return (uint64_t *)((uint8_t *)h->buf + pages_offset());
+}
+
+int nodeaff_stable_set_claim(struct nodeaff_handle *h, uint32_t domid,
+                             const uint64_t *pages, unsigned int nr_entries,
+                             uint32_t *ret_short_node,
+                             uint64_t *ret_short_avail)
+{
+    struct xen_domctl_nodeaff *op =
+        prepare(h, XEN_DOMCTL_nodeaff_set_claim, domid);
+    uint64_t *in = buf_pages(h);
+    int ret;
+
+    /* prepare() zeroed the pages: entries past nr_entries claim 0.  The
+     * hypervisor wants exactly its node count (last online id + 1). */
+    if (nr_entries > 0)
+        memcpy(in, pages, (size_t)nr_entries * sizeof(*in));
+    op->u.claim.nr_nodes = h->nr_nodes;
+    set_xen_guest_handle(op->u.claim.pages, in);
+    ret = call(h);
+    if (ret == -ENOMEM) {
+        if (ret_short_node)
+            *ret_short_node = op->u.claim.node;
+        if (ret_short_avail)
+            *ret_short_avail = op->u.claim.avail;
+    }
+    return ret;
+}
+
+/* get_claim and get_host_claims: same structure, same answer.  Nodes the
+ * hypervisor did not report hold no claim. */
+static int read_claims(struct nodeaff_handle *h, uint32_t cmd, uint32_t domid,
+                       uint64_t *pages, uint64_t *ret_global)
+{
+    struct xen_domctl_nodeaff *op = prepare(h, cmd, domid);
+    uint64_t *out = buf_pages(h);
+    unsigned int i, reported;
+    int ret;
+
+    op->u.claim.nr_nodes = h->nr_nodes;
+    set_xen_guest_handle(op->u.claim.pages, out);
+    ret = call(h);
+    if (ret < 0)
+        return ret;
+    reported = op->u.claim.nr_nodes;
+    for (i = 0; i < h->nr_nodes; i++)
+        pages[i] = i < reported ? out[i] : 0;
+    if (ret_global)
+        *ret_global = op->u.claim.global;
+    return 0;
+}
+
+int nodeaff_stable_get_claim(struct nodeaff_handle *h, uint32_t domid,
+                             uint64_t *pages, uint64_t *ret_host_wide)
+{
+    return read_claims(h, XEN_DOMCTL_nodeaff_get_claim, domid, pages,
+                       ret_host_wide);
+}
+
+int nodeaff_stable_get_host_claims(struct nodeaff_handle *h, uint64_t *pages,
+                                   uint64_t *ret_all_claims)
+{
+    return read_claims(h, XEN_DOMCTL_nodeaff_get_host_claims, DOMID_INVALID,
+                       pages, ret_all_claims);
 }
 
 int nodeaff_stable_probe_version(struct nodeaff_handle *h, uint32_t version)

@@ -237,6 +237,118 @@ static void test_stock_features(void **state)
     nodeaff_nodemap_free(ok);
 }
 
+static void test_check_claim(void **state)
+{
+    uint64_t ok[6] = { 1, 0, 2, 3, 0, 0 };
+    uint64_t far[6] = { 1, 0, 0, 0, 0, 5 };
+    uint64_t wrap[3] = { UINT64_MAX, 0, 1 };
+    uint64_t edge[3] = { UINT64_MAX - 1, 1, 0 };
+
+    (void)state;
+    assert_int_equal(nodeaff_xen_check_claim(NULL, 0, 4), 0);
+    assert_int_equal(nodeaff_xen_check_claim(NULL, 1, 4), -EINVAL);
+    /* Zeros past the host's nodes are fine, a nonzero count is not. */
+    assert_int_equal(nodeaff_xen_check_claim(ok, 6, 4), 0);
+    assert_int_equal(nodeaff_xen_check_claim(ok, 6, 3), -ERANGE);
+    assert_int_equal(nodeaff_xen_check_claim(far, 6, 4), -ERANGE);
+    assert_int_equal(nodeaff_xen_check_claim(far, 5, 4), 0);
+    /* The sum may reach UINT64_MAX but not wrap. */
+    assert_int_equal(nodeaff_xen_check_claim(edge, 3, 4), 0);
+    assert_int_equal(nodeaff_xen_check_claim(wrap, 3, 4), -EOVERFLOW);
+    assert_int_equal(nodeaff_xen_check_claim(wrap, 2, 4), 0);
+}
+
+/*
+ * The claim calls' checks, on a handle with the feature but no hypervisor
+ * behind it: each documented argument errno comes back, out-parameters
+ * stay untouched, and nothing reaches the (absent) hypercall buffer.
+ */
+static void test_claim_checks(void **state)
+{
+    struct nodeaff_handle *h = unopened(NODEAFF_FEATURE_AFFINITY |
+                                        NODEAFF_FEATURE_STRICT |
+                                        NODEAFF_FEATURE_STATE |
+                                        NODEAFF_FEATURE_USAGE |
+                                        NODEAFF_FEATURE_CLAIMS);
+    uint64_t pages[8] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
+    uint64_t beyond[5] = { 1, 0, 0, 0, 1 };
+    uint64_t wrap[4] = { UINT64_MAX, 0, 0, 1 };
+    uint64_t wide = SENTINEL, avail = SENTINEL;
+    uint32_t node = SENTINEL;
+
+    (void)state;
+    assert_int_equal(nodeaff_domain_claim(NULL, 1, pages, 4, &node, &avail),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_cancel_claim(NULL, 1), -EINVAL);
+    assert_int_equal(nodeaff_domain_get_claim(NULL, 1, pages, 4, &wide),
+                     -EINVAL);
+    assert_int_equal(nodeaff_host_claims(NULL, pages, 4, &wide), -EINVAL);
+
+    assert_int_equal(nodeaff_domain_claim(h, 1, NULL, 2, &node, &avail),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_claim(h, 0x7ff0, pages, 4, &node,
+                                          &avail), -EINVAL);
+    assert_int_equal(nodeaff_domain_claim(h, 0x10001, NULL, 0, NULL, NULL),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_cancel_claim(h, 0x7ff4), -EINVAL);
+    /* Node 4 on a host of four nodes (0-3). */
+    assert_int_equal(nodeaff_domain_claim(h, 1, beyond, 5, &node, &avail),
+                     -ERANGE);
+    assert_int_equal(nodeaff_domain_claim(h, 1, wrap, 4, &node, &avail),
+                     -EOVERFLOW);
+
+    assert_int_equal(nodeaff_domain_get_claim(h, 1, NULL, 4, &wide),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_get_claim(h, 0x7ff0, pages, 4, &wide),
+                     -EINVAL);
+    assert_int_equal(nodeaff_domain_get_claim(h, 1, pages, 3, &wide),
+                     -ENOBUFS);
+    assert_int_equal(nodeaff_host_claims(h, NULL, 4, &wide), -EINVAL);
+    assert_int_equal(nodeaff_host_claims(h, pages, 3, NULL), -ENOBUFS);
+
+    assert_int_equal(node, SENTINEL);
+    assert_true(avail == SENTINEL && wide == SENTINEL);
+    assert_true(pages[0] == SENTINEL && pages[3] == SENTINEL);
+}
+
+/* Without patch 0008 (or the series, or at another series version) every
+ * claim call says so after its argument checks, before any hypercall. */
+static void test_claims_missing(void **state)
+{
+    struct nodeaff_handle *h = unopened(NODEAFF_FEATURE_AFFINITY |
+                                        NODEAFF_FEATURE_STRICT |
+                                        NODEAFF_FEATURE_STATE |
+                                        NODEAFF_FEATURE_USAGE);
+    uint64_t pages[4] = { 1, 2, 3, 4 }, out[4] = { SENTINEL }, wide = SENTINEL;
+    uint64_t beyond[5] = { 0, 0, 0, 0, 1 };
+    uint32_t node = SENTINEL;
+
+    (void)state;
+    assert_int_equal(nodeaff_domain_claim(h, 1, pages, 4, &node, NULL),
+                     -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_cancel_claim(h, 1), -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_get_claim(h, 1, out, 4, &wide),
+                     -EOPNOTSUPP);
+    assert_int_equal(nodeaff_host_claims(h, out, 4, &wide), -EOPNOTSUPP);
+    /* Bad arguments are still named as such. */
+    assert_int_equal(nodeaff_domain_claim(h, 1, beyond, 5, &node, NULL),
+                     -ERANGE);
+
+    h->series_err = NODEAFF_ERR_SERIES_VERSION;
+    assert_int_equal(nodeaff_domain_claim(h, 1, pages, 4, &node, NULL),
+                     -EPROTO);
+    assert_int_equal(nodeaff_host_claims(h, out, 4, NULL), -EPROTO);
+    h->series_err = -EOPNOTSUPP;
+
+    /* An unknown release without the series: no node count either. */
+    h = unknown_release(0);
+    assert_int_equal(nodeaff_domain_cancel_claim(h, 1), -EOPNOTSUPP);
+    assert_int_equal(nodeaff_domain_get_claim(h, 1, out, 4, &wide),
+                     -EOPNOTSUPP);
+    assert_int_equal(node, SENTINEL);
+    assert_true(out[0] == SENTINEL && wide == SENTINEL);
+}
+
 /* The release table: interface versions per release, the newest row. */
 static void test_release_table(void **state)
 {
@@ -401,6 +513,9 @@ int main(void)
         cmocka_unit_test(test_set_checks),
         cmocka_unit_test(test_other_checks),
         cmocka_unit_test(test_stock_features),
+        cmocka_unit_test(test_check_claim),
+        cmocka_unit_test(test_claim_checks),
+        cmocka_unit_test(test_claims_missing),
         cmocka_unit_test(test_release_table),
         cmocka_unit_test(test_unknown_release),
         cmocka_unit_test(test_series_version),

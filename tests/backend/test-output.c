@@ -37,6 +37,7 @@ static struct nodeaff_topology *two_nodes(void)
     assert_int_equal(nodeaff_topology_set_cpu_node(t, 2, 1), 0);
     assert_int_equal(nodeaff_topology_set_cpu_node(t, 3, 1), 0);
     assert_int_equal(nodeaff_topology_set_node_vcpus(t, 0, 3), 0);
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, 1, 300 * MIB), 0);
     return t;
 }
 
@@ -86,9 +87,9 @@ static void test_topology_table(void **state)
     assert_string_equal(text,
         "2 nodes, 4 CPUs\n"
         "\n"
-        "node   state      memory-MiB     free-MiB  vcpus  cpus\n"
-        "0      online           1024          512      3  0-1\n"
-        "1      online           2048         2000      0  2-3\n"
+        "node   state      memory-MiB     free-MiB  claimed-MiB  vcpus  cpus\n"
+        "0      online           1024          512            0      3  0-1\n"
+        "1      online           2048         2000          300      0  2-3\n"
         "\n"
         "distance     0     1\n"
         "0           10    21\n"
@@ -105,11 +106,12 @@ static void test_topology_offline(void **state)
     (void)state;
     CAPTURE(text, output_topology(out, t, -1, 0));
     assert_non_null(strstr(text, "1      offline             -            -"
-                                 "      0  none\n"));
+                                 "            -      0  none\n"));
     free(text);
     CAPTURE(text, output_topology(out, t, -1, 1));
     assert_non_null(strstr(text, "{\"node\":1,\"online\":false,"
-                                 "\"memory_bytes\":null,\"free_bytes\":null,"));
+                                 "\"memory_bytes\":null,\"free_bytes\":null,"
+                                 "\"claimed_bytes\":null,"));
     free(text);
     nodeaff_topology_free(t);
 }
@@ -124,9 +126,11 @@ static void test_topology_json(void **state)
     assert_string_equal(text,
         "{\"nr_nodes\":2,\"nr_cpus\":4,\"nodes\":["
         "{\"node\":0,\"online\":true,\"memory_bytes\":1073741824,"
-        "\"free_bytes\":536870912,\"vcpus\":3,\"cpus\":[0,1]},"
+        "\"free_bytes\":536870912,\"claimed_bytes\":0,\"vcpus\":3,"
+        "\"cpus\":[0,1]},"
         "{\"node\":1,\"online\":true,\"memory_bytes\":2147483648,"
-        "\"free_bytes\":2097152000,\"vcpus\":0,\"cpus\":[2,3]}],"
+        "\"free_bytes\":2097152000,\"claimed_bytes\":314572800,"
+        "\"vcpus\":0,\"cpus\":[2,3]}],"
         "\"distances\":[[10,21],[21,10]]}\n");
     free(text);
     nodeaff_topology_free(t);
@@ -150,6 +154,10 @@ static void test_topology_features(void **state)
     assert_non_null(strstr(text, "{\"nr_nodes\":2,\"nr_cpus\":4,\"features\":"
                                  "[\"affinity\",\"strict\",\"state\","
                                  "\"usage\"],\"nodes\":["));
+    free(text);
+    CAPTURE(text, output_topology(out, t, 0x1f, 0));
+    assert_non_null(strstr(text, "hypervisor features: affinity, strict, "
+                                 "state, usage, claims\n"));
     free(text);
     CAPTURE(text, output_topology(out, t, 0, 1));
     assert_non_null(strstr(text, "\"features\":[],"));
@@ -257,6 +265,33 @@ static void test_usage_json(void **state)
     free(text);
 }
 
+static void test_claim(void **state)
+{
+    static const uint64_t claim[] = { 65536, 0, 300 };
+    char *text = NULL;
+
+    (void)state;
+    CAPTURE(text, output_claim(out, 3, claim, 3, 0, 0));
+    assert_string_equal(text,
+        "domain 3: node claims\n"
+        "node            pages          MiB\n"
+        "0               65536       256.00\n"
+        "1                   0         0.00\n"
+        "2                 300         1.17\n"
+        "total           65836       257.17\n");
+    free(text);
+    CAPTURE(text, output_claim(out, 3, claim, 2, 12, 0));
+    assert_non_null(strstr(text, "total           65536       256.00\n"
+                                 "host-wide claim (XENMEM_claim_pages): 12 "
+                                 "pages\n"));
+    free(text);
+    CAPTURE(text, output_claim(out, 3, claim, 3, 12, 1));
+    assert_string_equal(text,
+        "{\"domid\":3,\"page_size\":4096,\"pages\":[65536,0,300],"
+        "\"total_pages\":65836,\"host_wide_pages\":12}\n");
+    free(text);
+}
+
 static void test_usage_empty(void **state)
 {
     char *text = NULL;
@@ -300,6 +335,8 @@ static int emit_json(void)
     ret |= output_usage(stdout, domids, 2, pages, 2, 0, 1);
     ret |= output_usage(stdout, domids, 2, pages, 2, 1, 1);
     ret |= output_usage(stdout, NULL, 0, NULL, 2, 1, 1);
+    ret |= output_claim(stdout, 3, pages, 4, 0, 1);
+    ret |= output_claim(stdout, 3, pages, 1, 7, 1);
     output_json_string(stdout, "quote\" backslash\\ newline\n tab\t");
     fputc('\n', stdout);
     nodeaff_nodemap_free(m);
@@ -319,6 +356,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_affinity),
         cmocka_unit_test(test_change),
         cmocka_unit_test(test_usage_table),
+        cmocka_unit_test(test_claim),
         cmocka_unit_test(test_usage_mib),
         cmocka_unit_test(test_usage_json),
         cmocka_unit_test(test_usage_empty),

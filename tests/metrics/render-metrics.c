@@ -30,9 +30,9 @@ static struct nodeaff_nodemap *map(const char *text)
 int main(int argc, char **argv)
 {
     static const struct metrics_node nodes[] = {
-        { 0, 1, 536870912ULL, 123456789ULL },
-        { 1, 1, 8ULL << 40, 0 },
-        { 2, 0, 0, 0 },
+        { 0, 1, 536870912ULL, 123456789ULL, 23456789ULL },
+        { 1, 1, 8ULL << 40, 0, 0 },
+        { 2, 0, 0, 0, 0 },
     };
     static const uint64_t pages[3][3] = {
         { 65536, 12, 0 }, { 0, 16384, 0 }, { 7, 4503599627370495ULL, 0 },
@@ -51,7 +51,8 @@ int main(int argc, char **argv)
     if (!all || !one)
         return 1;
     snap.features = NODEAFF_FEATURE_AFFINITY | NODEAFF_FEATURE_STRICT |
-                    NODEAFF_FEATURE_USAGE | NODEAFF_FEATURE_STATE;
+                    NODEAFF_FEATURE_USAGE | NODEAFF_FEATURE_STATE |
+                    NODEAFF_FEATURE_CLAIMS;
     snap.nr_nodes = 3;
     snap.nodes = nodes;
     snap.nr_domains = 3;

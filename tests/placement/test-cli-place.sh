@@ -198,6 +198,41 @@ printf 'node 0 mem=8G\nnode 1 mem=1G free=0 cpus=0\n' >"$TMP/nocpu.topo"
 check "no usable node with CPUs: explain says any may stand alone" 0 \
     'no usable node has CPUs, so any may stand alone: 0' '^$' -- \
     place --memory 4G --vcpus 1 --explain --topology "$TMP/nocpu.topo"
+# ---- issue 16: claimed memory (claimed= in topology files) -------------
+C=$T/claimed.topo
+check "claimed memory is not free for placement" 0 '^1$' '^$' -- \
+    place --memory 1G --vcpus 2 --topology "$C"
+check "explain: node all claimed is skipped" 0 \
+    'skipped: node 0 \(free memory all claimed\)' '^$' -- \
+    place --memory 1G --vcpus 2 --explain --topology "$C"
+check "explain: candidates show free unclaimed memory" 0 \
+    '^  1 +2560 +10 ' '^$' -- \
+    place --memory 1G --vcpus 2 --explain --topology "$C"
+check "strict, no fit: the message says unclaimed" 1 '^$' \
+    'no set of nodes has 3072 MiB free and unclaimed \(largest: 2560 MiB, nodes 1\)' -- \
+    place --memory 3G --vcpus 2 --strict --topology "$C"
+# Claims that change the winner are named in the verdict.
+printf 'node 0 mem=8G free=8G claimed=7G cpus=0\nnode 1 mem=4G cpus=1\n' >"$TMP/partly.topo"
+check "explain: claimed memory mattered" 0 \
+    'claimed memory mattered: without claims node 0 \(7168 MiB claimed there\) would have won' '^$' -- \
+    place --memory 512M --vcpus 1 --explain --topology "$TMP/partly.topo"
+check "topology shows claimed memory" 0 \
+    '^0 +online +8192 +6144 +6144 +0  0-1$' '^$' -- \
+    topology --topology "$C"
+n=$((n + 1))
+# shellcheck disable=SC2086
+if $WRAP "$NODEAFF" --json topology --topology "$C" 2>/dev/null |
+   python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["claimed_bytes"] for x in d["nodes"]]==[6<<30, 512<<20], d'; then
+    echo "ok $n - topology json: claimed_bytes"
+else
+    echo "not ok $n - topology json: claimed_bytes"
+    fails=$((fails + 1))
+fi
+printf 'node 0 mem=1G free=100M claimed=200M cpus=0\n' >"$TMP/overclaimed.topo"
+check "claimed above free: line named" 2 '^$' \
+    'overclaimed.topo:1: malformed topology line' -- \
+    place --memory 1G --vcpus 1 --topology "$TMP/overclaimed.topo"
+
 for args in "parse 0-3" "place --memory 1G --vcpus 1 --topology $E" "topology --topology $E"; do
     n=$((n + 1))
     # shellcheck disable=SC2086

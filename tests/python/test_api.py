@@ -13,7 +13,7 @@ from conftest import SRCDIR
 def test_every_exported_function_has_a_prototype():
     sym = open(os.path.join(SRCDIR, "src", "libnodeaff.sym")).read()
     exported = set(re.findall(r"^\s+(nodeaff_\w+);", sym, re.M))
-    assert len(exported) == 58
+    assert len(exported) == 65
     assert set(_lib.PROTOTYPES) == exported
 
 
@@ -25,6 +25,9 @@ def test_constants_match_the_header():
     assert 1 << int(defs["NODEAFF_FEATURE_STRICT"]) == nodeaff.Feature.STRICT
     assert 1 << int(defs["NODEAFF_FEATURE_USAGE"]) == nodeaff.Feature.USAGE
     assert 1 << int(defs["NODEAFF_FEATURE_STATE"]) == nodeaff.Feature.STATE
+    assert 1 << int(defs["NODEAFF_FEATURE_CLAIMS"]) == nodeaff.Feature.CLAIMS
+    claim_host = re.search(r"#define NODEAFF_CLAIM_HOST (0x[0-9a-fA-F]+)U", header)
+    assert int(claim_host.group(1), 16) == _lib.CLAIM_HOST == 2**32 - 1
     assert 1 << int(defs["NODEAFF_STRICT"]) == _lib.STRICT
     assert 1 << int(defs["NODEAFF_AUTO"]) == _lib.AUTO
     assert int(defs["NODEAFF_CONFIG_AUTO"]) == _lib.CONFIG_AUTO

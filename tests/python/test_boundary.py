@@ -111,6 +111,16 @@ def calls():
         ("Host.get_state", lambda v: h.get_state(v), "uint"),
         ("Host.reset_affinity", lambda v: h.reset_affinity(v), "uint"),
         ("Host.usage", lambda v: h.usage(v), "uint"),
+        ("Topology.node_claimed", lambda v: t.node_claimed(v), "id"),
+        ("Topology.set_node_claimed(node)", lambda v: t.set_node_claimed(v, 0), "id"),
+        ("Topology.set_node_claimed(claimed)", lambda v: t.set_node_claimed(0, v), "u64"),
+        ("Topology.claim_split", lambda v: t.claim_split([0], v), "u64"),
+        ("Host.claim(domid)", lambda v: h.claim(v, [1]), "uint"),
+        ("Host.claim(pages)", lambda v: h.claim(1, [0, v]), "u64"),
+        ("Host.claim({node: })", lambda v: h.claim(1, {v: 1}), "id"),
+        ("Host.claim({: pages})", lambda v: h.claim(1, {1: v}), "u64"),
+        ("Host.cancel_claim", lambda v: h.cancel_claim(v), "uint"),
+        ("Host.get_claim", lambda v: h.get_claim(v), "uint"),
     ]
 
 

@@ -29,6 +29,7 @@ def test_topology_matches_the_c_command(path, tool):
     for mine, c in zip(d["nodes"], want["nodes"]):
         assert mine["id"] == c["node"] and mine["online"] == c["online"]
         assert (mine["size"], mine["free"]) == (c["memory_bytes"], c["free_bytes"])
+        assert mine["claimed"] == c["claimed_bytes"]
         assert mine["cpus"] == c["cpus"] and mine["vcpus"] == c["vcpus"]
     assert d["distances"] == want["distances"]
     for cpu in range(t.nr_cpus):

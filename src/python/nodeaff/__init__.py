@@ -18,11 +18,11 @@ Every library error is an OSError subclass (NodeaffError) with ``errno``;
 a nodeset that does not parse raises ParseError with ``column``.
 """
 
-from .errors import (InvalidArgumentError, NodeaffError, NoSpaceError, NoSuchDomainError,
-                     NotFoundError, NotSupportedError, OutOfRangeError, ParseError,
-                     PermissionDeniedError)
-from .host import (AffinityState, Candidate, ConfigNodes, Feature, Host, NodeInfo, Placement,
-                   Topology, config_nodes, place)
+from .errors import (ClaimShortError, InvalidArgumentError, NodeaffError, NoSpaceError,
+                     NoSuchDomainError, NotFoundError, NotSupportedError, OutOfRangeError,
+                     ParseError, PermissionDeniedError)
+from .host import (AffinityState, Candidate, Claim, ConfigNodes, Feature, Host, NodeInfo,
+                   Placement, Topology, config_nodes, place)
 from .nodemap import DEFAULT_SIZE, FORMATS, MAX_NODES, NodeMap, parse_reason_str
 
 __version__ = "1.0.0"
@@ -30,7 +30,8 @@ __version__ = "1.0.0"
 __all__ = [
     "NodeMap", "DEFAULT_SIZE", "MAX_NODES", "FORMATS", "parse_reason_str",
     "Topology", "NodeInfo", "Placement", "Candidate", "ConfigNodes", "AffinityState",
-    "Feature", "Host", "place", "config_nodes",
+    "Feature", "Host", "Claim", "place", "config_nodes",
     "NodeaffError", "ParseError", "InvalidArgumentError", "OutOfRangeError", "NotFoundError",
     "NoSuchDomainError", "PermissionDeniedError", "NotSupportedError", "NoSpaceError",
+    "ClaimShortError",
 ]

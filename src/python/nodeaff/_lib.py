@@ -19,8 +19,11 @@ SONAME = "libnodeaff.so.1"
 
 # Mirrors of the header's constants (include/nodeaff.h).
 NODEMAP_MAX_NODES = 65536
+TOPOLOGY_MAX_NODES = 64   # NODEAFF_TOPOLOGY_MAX_NODES: no Xen host has more nodes
 FORMAT_LIST, FORMAT_HEX, FORMAT_JSON = 0, 1, 2
 FEATURE_AFFINITY, FEATURE_STRICT, FEATURE_USAGE, FEATURE_STATE = 1, 2, 4, 8
+FEATURE_CLAIMS = 16
+CLAIM_HOST = 0xFFFFFFFF
 STRICT, AUTO = 1, 2
 CONFIG_EXPLICIT, CONFIG_AUTO = 0, 1
 
@@ -108,6 +111,15 @@ PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "nodeaff_domain_list": (c_int, [handle_p, c_uint32_p, c_uint]),
     # LIBNODEAFF_1.1
     "nodeaff_hypervisor_version": (c_int, [handle_p, c_uint_p, c_uint_p, c_uint_p, c_uint_p]),
+    # LIBNODEAFF_1.2: node claims
+    "nodeaff_domain_claim": (c_int, [handle_p, c_uint32, c_uint64_p, c_uint,
+                                     c_uint32_p, c_uint64_p]),
+    "nodeaff_domain_cancel_claim": (c_int, [handle_p, c_uint32]),
+    "nodeaff_domain_get_claim": (c_int, [handle_p, c_uint32, c_uint64_p, c_uint, c_uint64_p]),
+    "nodeaff_host_claims": (c_int, [handle_p, c_uint64_p, c_uint, c_uint64_p]),
+    "nodeaff_topology_node_claimed": (c_int, [topology_p, c_uint, c_uint64_p]),
+    "nodeaff_topology_set_node_claimed": (c_int, [topology_p, c_uint, c_uint64]),
+    "nodeaff_claim_split": (c_int, [topology_p, nodemap_p, c_uint64, c_uint64_p, c_uint]),
     # placement and the config value
     "nodeaff_place": (c_int, [topology_p, c_uint64, c_uint, c_uint, POINTER(placement_p)]),
     "nodeaff_placement_free": (None, [placement_p]),

@@ -18,7 +18,7 @@ from typing import Optional
 __all__ = [
     "NodeaffError", "ParseError", "NotSupportedError", "NoSuchDomainError",
     "PermissionDeniedError", "NotFoundError", "OutOfRangeError",
-    "InvalidArgumentError", "NoSpaceError", "error_from_errno",
+    "InvalidArgumentError", "NoSpaceError", "ClaimShortError", "error_from_errno",
 ]
 
 
@@ -70,6 +70,26 @@ class NotSupportedError(NodeaffError):
 
 class NoSpaceError(NodeaffError):
     """ENOSPC: placement found no node set with enough free memory."""
+
+
+class ClaimShortError(NodeaffError, MemoryError):
+    """ENOMEM from Host.claim(): a node, or the host as a whole, lacks the
+    free pages no other domain has claimed.  ``node`` is that node, or None
+    for the host as a whole; ``available`` the pages the domain could have
+    claimed there.  Nothing was claimed."""
+
+    node: Optional[int]
+    available: int
+
+    def __init__(self, err: int, message: str, function: str, node: Optional[int],
+                 available: int) -> None:
+        super().__init__(err, message, function)
+        self.node = node
+        self.available = available
+
+    def __reduce__(self):
+        return (type(self), (self.errno, self.strerror, self.function, self.node,
+                             self.available))
 
 
 class ParseError(NodeaffError):

@@ -24,12 +24,13 @@ from typing import Any, Iterable, Optional, Union
 from . import _lib
 from ._cvalues import c_id, c_uint, c_uint64
 from ._lib import lib
-from .errors import ParseError, check, error_from_errno
+from .errors import (ClaimShortError, InvalidArgumentError, OutOfRangeError, ParseError, check,
+                     error_from_errno)
 from .nodemap import NodeMap, Text, _check_text, _decode, _encode, parse_reason_str
 
 __all__ = [
     "Feature", "Topology", "NodeInfo", "Placement", "Candidate", "ConfigNodes",
-    "AffinityState", "Host", "place", "config_nodes",
+    "AffinityState", "Claim", "Host", "place", "config_nodes",
 ]
 
 NodesArg = Union[NodeMap, Text, Iterable[int]]
@@ -42,11 +43,13 @@ class Feature(enum.IntFlag):
     STRICT = _lib.FEATURE_STRICT      #: strict binding: the libnodeaff series
     USAGE = _lib.FEATURE_USAGE        #: per-node page usage
     STATE = _lib.FEATURE_STATE        #: explicit/automatic, strict or not
+    CLAIMS = _lib.FEATURE_CLAIMS      #: per-node claims: series patch 0008
 
 
 @dataclass(frozen=True)
 class NodeInfo:
-    """One node of a topology.  size and free are None for an offline node."""
+    """One node of a topology.  size, free and claimed (the bytes of free
+    that domains have claimed) are None for an offline node."""
 
     id: int
     online: bool
@@ -54,6 +57,21 @@ class NodeInfo:
     free: Optional[int]
     cpus: list[int]
     vcpus: int
+    claimed: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A domain's outstanding node claims: ``pages[n]`` 4 KiB pages on node
+    n, and its host-wide XENMEM_claim_pages claim in pages (``host_wide``),
+    which a domain with node claims never has."""
+
+    pages: list[int]
+    host_wide: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.pages)
 
 
 @dataclass(frozen=True)
@@ -226,13 +244,24 @@ class Topology:
         return check(lib.nodeaff_topology_node_vcpus(self._ptr, node),
                      "nodeaff_topology_node_vcpus")
 
+    def node_claimed(self, node: int) -> int:
+        """Bytes of the node's free memory that domains have claimed;
+        NotFoundError if the node is offline."""
+        node = c_id(node, "node", "nodeaff_topology_node_claimed")
+        claimed = ctypes.c_uint64()
+        check(lib.nodeaff_topology_node_claimed(self._ptr, node, ctypes.byref(claimed)),
+              "nodeaff_topology_node_claimed")
+        return claimed.value
+
     def node(self, node: int) -> NodeInfo:
         node = c_id(node, "node", "nodeaff_topology_node_cpus")
         online = node in self.online_nodes
-        size = free = None
+        size = free = claimed = None
         if online:
             size, free = self.node_memory(node)
-        return NodeInfo(node, online, size, free, self.node_cpus(node), self.node_vcpus(node))
+            claimed = self.node_claimed(node)
+        return NodeInfo(node, online, size, free, self.node_cpus(node), self.node_vcpus(node),
+                        claimed)
 
     @property
     def nodes(self) -> list[NodeInfo]:
@@ -271,6 +300,14 @@ class Topology:
         check(lib.nodeaff_topology_set_node_memory(self._ptr, node, size, free),
               "nodeaff_topology_set_node_memory")
 
+    def set_node_claimed(self, node: int, claimed: int) -> None:
+        """Bytes of the node's free memory claimed by domains; set the
+        memory first (InvalidArgumentError above free)."""
+        fn = "nodeaff_topology_set_node_claimed"
+        node = c_id(node, "node", fn)
+        claimed = c_uint64(claimed, "claimed", fn)
+        check(lib.nodeaff_topology_set_node_claimed(self._ptr, node, claimed), fn)
+
     def set_distance(self, a: int, b: int, distance: int) -> None:
         fn = "nodeaff_topology_set_distance"
         a, b = c_id(a, "node", fn), c_id(b, "node", fn)
@@ -301,6 +338,19 @@ class Topology:
                      strict: bool = False) -> ConfigNodes:
         """Interprets an xl-style nodes= value on this topology."""
         return config_nodes(value, self, memory_bytes, vcpus, strict)
+
+    def claim_split(self, nodes: NodesArg, memory_bytes: int) -> list[int]:
+        """Pages to claim on each node id of this topology for memory_bytes
+        over nodes (nodeaff_claim_split(3)): evenly by free unclaimed
+        memory.  NodeaffError with errno ENOMEM if the nodes lack it,
+        InvalidArgumentError for an empty set or an offline node."""
+        fn = "nodeaff_claim_split"
+        memory_bytes = c_uint64(memory_bytes, "memory_bytes", fn)
+        n = self.nr_nodes
+        m = _as_nodemap(nodes, n)
+        buf = (ctypes.c_uint64 * n)()
+        got = check(lib.nodeaff_claim_split(self._ptr, m._ptr, memory_bytes, buf, n), fn)
+        return list(buf[:got])
 
 
 def place(topology: Topology, memory_bytes: int, vcpus: int, strict: bool = False) -> Placement:
@@ -486,3 +536,87 @@ class Host:
                 continue
             n = check(r, "nodeaff_domain_get_usage")
             return list(buf[:n])
+
+    # -- node claims (NODEAFF_FEATURE_CLAIMS) ---------------------------------
+
+    def claim(self, domid: int, pages: Union[Iterable[int], dict[int, int]]) -> None:
+        """Claims pages for the domain per node, all or nothing, replacing
+        its previous claim: a list (pages[n] on node n) or a dict
+        {node: pages}; all zeros cancels.  ClaimShortError (ENOMEM, with
+        ``node`` and ``available``) if a node or the host lacks free
+        unclaimed pages; OutOfRangeError for a nonzero count on a node the
+        host lacks; InvalidArgumentError (offline node, more than the
+        domain may still own); NotSupportedError without Feature.CLAIMS."""
+        fn = "nodeaff_domain_claim"
+        domid = _domid(domid, fn)
+        counts = self._claim_counts(pages, fn)
+        buf = (ctypes.c_uint64 * max(len(counts), 1))(*counts)
+        node = ctypes.c_uint32(0)
+        avail = ctypes.c_uint64(0)
+        r = lib.nodeaff_domain_claim(self._h(), domid, buf, len(counts),
+                                     ctypes.byref(node), ctypes.byref(avail))
+        if r == -errno.ENOMEM:
+            where = None if node.value == _lib.CLAIM_HOST else node.value
+            what = "the host" if where is None else f"node {where}"
+            raise ClaimShortError(errno.ENOMEM,
+                                  f"{what} has only {avail.value} free unclaimed pages "
+                                  f"for domain {domid}; nothing was claimed", fn,
+                                  where, avail.value)
+        check(r, fn)
+
+    def _claim_counts(self, pages: Union[Iterable[int], dict[int, int]], fn: str) -> list[int]:
+        """pages as a list indexed by node, each count checked for C.  A
+        nonzero count on a node no Xen host has (64 and up) is
+        OutOfRangeError here, as the library would say for one beyond this
+        host, without building a huge list; no host read is needed."""
+        if isinstance(pages, (str, bytes)):
+            raise TypeError("pages must be a list or a dict of page counts, not str")
+        top = _lib.TOPOLOGY_MAX_NODES
+        if isinstance(pages, dict):
+            counts = [0] * top
+            for node, count in pages.items():
+                node = c_id(node, "node", fn)
+                count = c_uint64(count, "pages", fn)
+                if node >= top:
+                    if count:
+                        raise OutOfRangeError(errno.ERANGE, f"node {node} is beyond any "
+                                              f"host's (0..{top - 1})", fn)
+                    continue
+                counts[node] = count
+            return counts
+        counts = [c_uint64(c, "pages", fn) for c in pages]
+        if len(counts) > top:
+            if any(counts[top:]):
+                raise OutOfRangeError(errno.ERANGE, f"a count for node {top} or beyond: "
+                                      f"beyond any host's (0..{top - 1})", fn)
+            counts = counts[:top]
+        return counts
+
+    def cancel_claim(self, domid: int) -> None:
+        """Cancels the domain's node claims (no error if it has none)."""
+        fn = "nodeaff_domain_cancel_claim"
+        domid = _domid(domid, fn)
+        check(lib.nodeaff_domain_cancel_claim(self._h(), domid), fn)
+
+    def get_claim(self, domid: int) -> Claim:
+        """The domain's outstanding node claims per node, and its host-wide
+        claim (NotSupportedError without Feature.CLAIMS)."""
+        fn = "nodeaff_domain_get_claim"
+        domid = _domid(domid, fn)
+        room = _lib.TOPOLOGY_MAX_NODES    # room for any host: no host read
+        buf = (ctypes.c_uint64 * room)()
+        wide = ctypes.c_uint64(0)
+        n = check(lib.nodeaff_domain_get_claim(self._h(), domid, buf, room,
+                                               ctypes.byref(wide)), fn)
+        return Claim(list(buf[:n]), wide.value)
+
+    def host_claims(self) -> Claim:
+        """The host's node-claimed pages per node over all domains;
+        ``host_wide`` is every outstanding claim, XENMEM_claim_pages ones
+        included (physinfo's outstanding_pages)."""
+        fn = "nodeaff_host_claims"
+        room = _lib.TOPOLOGY_MAX_NODES
+        buf = (ctypes.c_uint64 * room)()
+        all_claims = ctypes.c_uint64(0)
+        n = check(lib.nodeaff_host_claims(self._h(), buf, room, ctypes.byref(all_claims)), fn)
+        return Claim(list(buf[:n]), all_claims.value)
