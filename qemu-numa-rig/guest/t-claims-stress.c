@@ -1084,8 +1084,10 @@ static void fuzz(uint64_t seed, unsigned int calls)
         if (r == 0 && ci == 0)
             for (unsigned int x = 0; x < nr && k; x++)
                 own += vec[x];
-        /* (A cancel by nr_nodes 0 copies nothing back but the struct.) */
-        if (r == 0 && ci == 0 && k && op->u.claim.total != own)
+        /* The new claim's total and the domain's host-wide claim (a
+         * cancel by nr_nodes 0 too: total 0). */
+        if (r == 0 && ci == 0 &&
+            (op->u.claim.total != own || op->u.claim.global != f->m.hostwide))
             outbad++;
 
         /* The model, and nothing else changed. */
@@ -1172,7 +1174,7 @@ static void fuzz(uint64_t seed, unsigned int calls)
     tap_ok(changed == 0, "fuzz: domain and host claims changed only on 0, as the vector "
            "said (%u calls off)", changed);
     tap_ok(outbad == 0, "fuzz: -ENOBUFS gave the node count, -ENOMEM the first short node "
-           "and its room, 0 the total (%u off)", outbad);
+           "and its room, 0 the new total and the host-wide claim (%u off)", outbad);
 
     /* The exact boundary, on the unlimited domain, nothing else moving. */
     {
