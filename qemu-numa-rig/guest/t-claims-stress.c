@@ -41,6 +41,12 @@
  * none went negative as an unsigned wrap), and debug key 'u' prints the
  * same figures for every domain and the host and says its counters match.
  *
+ * Part 1b, a claim racing destroy: one thread claims (and cancels) on a
+ * domain while the main thread destroys it, RACE_ROUNDS times: every
+ * call answers 0 or -ESRCH, and once the destroy has returned no claim is
+ * left on the host, whichever of the two came first (the hypervisor
+ * serialises set_claim with domain_kill() under the domctl lock).
+ *
  * Part 2, fuzz: random raw XEN_DOMCTL_nodeaff_set_claim structures (and
  * some get_claim / get_host_claims) sent with libxencall, bypassing the
  * library: random nr_nodes (0, short, exact, long, huge), counts (0,
@@ -67,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <xencall.h>
 #define __XEN_TOOLS__ 1
@@ -828,6 +835,85 @@ static void run_threads(uint64_t seed)
            cp_u_seen);
 }
 
+/* --- part 1b: claims racing destroy ---------------------------------------- */
+
+#define RACE_ROUNDS 40
+
+struct racer {
+    uint32_t id;
+    uint64_t rng;
+    unsigned int ok, srch, other;
+    int other_rc;
+};
+
+/* Claims (and now and then cancels) on one domain until it is gone. */
+static void *claim_until_gone(void *arg)
+{
+    struct racer *rc = arg;
+    uint64_t v[RIG_MAX_NODES];
+
+    for (;;) {
+        int r;
+
+        memset(v, 0, sizeof(v));
+        v[rnd(&rc->rng) % nr] = 1 + rnd(&rc->rng) % 256;
+        r = rnd(&rc->rng) % 4 ? nodeaff_domain_claim(env.h, rc->id, v, nr, NULL, NULL)
+                              : nodeaff_domain_cancel_claim(env.h, rc->id);
+        if (r == 0) {
+            rc->ok++;
+        } else if (r == -ESRCH) {
+            rc->srch++;
+            return NULL;
+        } else {
+            rc->other++;
+            rc->other_rc = r;
+            return NULL;
+        }
+    }
+}
+
+/* A domain destroyed while another thread claims on it: every claim is
+ * 0 or -ESRCH (documented: unknown or dying domain), and once the
+ * destroy returns no claim of it is left, whichever came last. */
+static void race_destroy(uint64_t seed)
+{
+    unsigned int ok = 0, srch = 0, other = 0, leaks = 0, rounds = 0;
+    int other_rc = 0;
+
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        struct racer rc = { 0 };
+        pthread_t tid;
+        uint64_t hc[RIG_MAX_NODES], all = 0, r64 = seed + (uint64_t)i;
+        int id = rig_domain_create(env.xch);
+
+        if (id < 0)
+            tap_bail("race: create: %d", id);
+        rc.id = (uint32_t)id;
+        rc.rng = seed * 31 + (uint64_t)i + 1;
+        pthread_create(&tid, NULL, claim_until_gone, &rc);
+        usleep(rnd(&r64) % 20000);
+        if (rig_domain_destroy(env.xch, (uint32_t)id))
+            tap_bail("race: destroy d%d", id);
+        pthread_join(tid, NULL);
+        rounds++;
+        ok += rc.ok;
+        srch += rc.srch;
+        other += rc.other;
+        if (rc.other)
+            other_rc = rc.other_rc;
+        if (nodeaff_host_claims(env.h, hc, RIG_MAX_NODES, &all) != (int)nr ||
+            rig_sum(hc, nr, NULL, 1) || all)
+            leaks++;
+    }
+    tap_diag("race: %u rounds, %u claims/cancels 0, %u -ESRCH, %u other", rounds, ok, srch,
+             other);
+    tap_ok(other == 0 && srch == rounds,
+           "race: claims on a domain being destroyed: only 0 or -ESRCH (%u other, last %d), "
+           "each claimer saw -ESRCH at the end", other, other_rc);
+    tap_ok(leaks == 0, "race: after each destroy no claim left on the host (%u rounds with "
+           "one)", leaks);
+}
+
 /* --- part 2: the raw fuzz ------------------------------------------------ */
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
@@ -1264,6 +1350,7 @@ int main(int argc, char **argv)
         xc_interface_close(thr[i].xch);
     }
 
+    race_destroy(seed);
     fuzz(seed, fuzz_calls);
 
     r = nodeaff_host_claims(env.h, hc, RIG_MAX_NODES, &all);
