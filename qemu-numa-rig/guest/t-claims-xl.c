@@ -19,8 +19,10 @@
  *  3. Debian's xl with claim_mode=1 in xl.conf: `xl info` reports the node
  *     claims as outstanding_claims and free_memory as free minus them;
  *     `xl create` of a guest larger than the memory outside the claims
- *     (smaller than free memory) fails and leaves nothing behind, the node
- *     claims intact; `xl create` of a 128 MiB guest next to them succeeds:
+ *     (smaller than free memory) fails before any of its memory is
+ *     populated (free memory sampled while xl runs; the good guest's
+ *     build as the control) and leaves nothing behind, the node claims
+ *     intact; `xl create` of a 128 MiB guest next to them succeeds:
  *     the node claims unchanged, at most RESERVE of the guest's pages on
  *     the claimed node, and the claimer then populates its whole claim
  *     there, consuming it.  `xl destroy`, then the claimer: claims 0, xl
@@ -32,6 +34,7 @@
  * skips with the reason. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +153,60 @@ static long long xl_info_field(const char *text, const char *name)
     return v;
 }
 
+/* Free memory sampled while xl runs: a refused claim must stop the build
+ * before any guest page is populated, which only shows while it runs. */
+struct sampler {
+    pthread_t tid;
+    volatile int stop;
+    xc_interface *xch;
+    uint64_t start, min;
+    unsigned int samples;
+};
+
+static uint64_t free_total(xc_interface *xch)
+{
+    uint64_t f[RIG_MAX_NODES], sum = 0;
+    unsigned int n = 0;
+
+    if (rig_numainfo(xch, f, NULL, &n))
+        return 0;
+    for (unsigned int x = 0; x < n; x++)
+        sum += f[x] == UINT64_MAX ? 0 : f[x];
+    return sum;
+}
+
+static void *sample_free(void *arg)
+{
+    struct sampler *s = arg;
+
+    while (!s->stop) {
+        uint64_t f = free_total(s->xch);
+
+        if (f && f < s->min)
+            s->min = f;
+        s->samples++;
+        usleep(5000);
+    }
+    return NULL;
+}
+
+static void sampler_start(struct sampler *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->xch = rig_xc_open();
+    s->start = s->min = free_total(s->xch);
+    pthread_create(&s->tid, NULL, sample_free, s);
+}
+
+/* Returns the deepest drop of free memory seen, in pages. */
+static uint64_t sampler_stop(struct sampler *s)
+{
+    s->stop = 1;
+    pthread_join(s->tid, NULL);
+    xc_interface_close(s->xch);
+    return sub0(s->start, s->min);
+}
+
 static void hostwide_checks(uint32_t claimer, const uint64_t *claim)
 {
     uint64_t got[RIG_MAX_NODES], hw = 0, fr, out, fr2, out2, avail = 0, v[RIG_MAX_NODES] = { 0 };
@@ -266,6 +323,8 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
     long long xo, xf;
     const char *why;
     int r, before, after, intact, domid = -1;
+    struct sampler smp;
+    uint64_t drop;
 
     why = start_xl(out, sizeof(out));
     if (why) {
@@ -292,7 +351,9 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
     outside = sub0(fr, outst);
     before = nodeaff_domain_list(env.h, NULL, 0);
     write_cfg("/etc/xen/t-claims-big.cfg", "claimbig", outside / MIB_PAGES + 64);
+    sampler_start(&smp);
     r = sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-big.cfg");
+    drop = sampler_stop(&smp);
     if (r == 0)
         sh(NULL, 0, "xl destroy claimbig");
     else
@@ -304,10 +365,17 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
            "xl create of %" PRIu64 " MiB (outside the claims: %" PRIu64 " MiB, free %" PRIu64
            " MiB): exit %d, no domain left (%d), the node claims intact (all claims %" PRIu64
            ")", outside / MIB_PAGES + 64, outside / MIB_PAGES, fr / MIB_PAGES, r, after, all);
+    /* The claim comes before the guest's memory is populated: refused, no
+     * page of it was ever allocated (a few for the domain's structures). */
+    tap_ok(r != 0 && drop < 4096 && smp.samples > 10,
+           "xl's claim refused the build before it populated anything: free memory dipped "
+           "by %" PRIu64 " pages at most (%u samples while xl ran)", drop, smp.samples);
 
     /* A small guest next to the claims. */
     write_cfg("/etc/xen/t-claims-xl.cfg", "claimguest", GUEST_MIB);
+    sampler_start(&smp);
     r = sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-xl.cfg");
+    drop = sampler_stop(&smp);
     if (!tap_ok(r == 0, "xl create of a %d MiB PV guest (claim_mode=1) next to the node "
                 "claims: exit %d", GUEST_MIB, r))
         diag_tail("xl create claimguest", out, 12);
@@ -318,6 +386,10 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
 
         claim_of(claimer, got, &hw);
         intact = host_claims_are(claim, node_total, &all);
+        /* The control: the sampler does see a build's populate. */
+        tap_ok(drop >= (uint64_t)GUEST_MIB * MIB_PAGES * 9 / 10,
+               "control: while xl built this guest, free memory dipped by %" PRIu64 " pages "
+               "(its %d MiB: %" PRIu64 ")", drop, GUEST_MIB, (uint64_t)GUEST_MIB * MIB_PAGES);
         tap_ok(!memcmp(got, claim, nr * sizeof(*got)) && intact,
                "xl's guest d%d built (%" PRId64 " pages): the node claims unchanged (%s), all "
                "claims %" PRIu64 " (xl's own claim released after the build)", domid, tot,
