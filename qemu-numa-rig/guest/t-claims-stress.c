@@ -62,9 +62,11 @@
  * At the end everything is destroyed: host claims and outstanding claims
  * 0, free memory back at the baseline, and the hypervisor still works.
  *
- * NODEAFF_CLAIMS_SEED (printed either way) repeats a run's inputs; the
- * interleaving of the threads is the scheduler's, which the model allows
- * for.  NODEAFF_CLAIMS_OPS sets the calls per thread, NODEAFF_CLAIMS_FUZZ
+ * NODEAFF_CLAIMS_SEED (printed either way) repeats each thread's choices
+ * (operations, vector kinds) and the whole fuzz; the interleaving of the
+ * threads is the scheduler's, and sizes drawn relative to a node's room
+ * depend on what the others hold at that moment, so the per-errno counts
+ * of the threads vary a little from run to run (never the verdicts).  NODEAFF_CLAIMS_OPS sets the calls per thread, NODEAFF_CLAIMS_FUZZ
  * the fuzz calls. */
 #include <errno.h>
 #include <stdarg.h>
