@@ -307,6 +307,82 @@ int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
     return ret;
 }
 
+/* "0:N 1:M ... (W1 X, W2 Y)" after a claims line's prefix: the node
+ * counts, then the two figures in the parentheses. */
+static void parse_claims_counts(const char *p, struct rig_claims_line *ret)
+{
+    unsigned int node;
+    unsigned long long count, a = 0, b = 0;
+    int used;
+
+    memset(ret, 0, sizeof(*ret));
+    while (sscanf(p, " %u:%llu%n", &node, &count, &used) == 2) {
+        if (node < RIG_MAX_NODES)
+            ret->pages[node] = count;
+        p += used;
+    }
+    p = strchr(p, '(');
+    if (p && sscanf(p, "(%*[^0-9]%llu, %*[^0-9]%llu", &a, &b) == 2) {
+        ret->total = a;
+        ret->other = b;
+        ret->found = 1;
+    }
+}
+
+static int claims_done(char *dump, void *ctx)
+{
+    (void)ctx;
+    return strstr(dump, "nodeaff: claim counters") != NULL;
+}
+
+int rig_debugkey_claims(xc_interface *xch, const uint32_t *domids, unsigned int nd,
+                        struct rig_claims_line *ret_doms,
+                        struct rig_claims_line *ret_host, int *ret_match)
+{
+    static const char dom_prefix[] = "nodeaff: claims on nodes:";
+    static const char host_prefix[] = "nodeaff: host claims on nodes:";
+    unsigned int size = 4u << 20;
+    char *buf = malloc(size + 1), *dump, *p, hdr[64];
+    int err;
+
+    if (!buf)
+        return -ENOMEM;
+    memset(ret_host, 0, sizeof(*ret_host));
+    for (unsigned int i = 0; i < nd; i++)
+        memset(&ret_doms[i], 0, sizeof(ret_doms[i]));
+    *ret_match = 0;
+    dump = press_and_read(xch, 'u', buf, size, claims_done, NULL, &err);
+    if (!dump) {
+        free(buf);
+        return err;
+    }
+    for (unsigned int i = 0; i < nd; i++) {
+        /* 4.17 prints "Domain N (total:", 4.19 and later "dN (total:". */
+        snprintf(hdr, sizeof(hdr), "Domain %u (total:", domids[i]);
+        p = strstr(dump, hdr);
+        if (!p) {
+            snprintf(hdr, sizeof(hdr), " d%u (total:", domids[i]);
+            p = strstr(dump, hdr);
+        }
+        if (!p)
+            continue;
+        /* The first claims line after the domain's header is its own:
+         * every domain block has one. */
+        p = strstr(p, dom_prefix);
+        if (p)
+            parse_claims_counts(p + strlen(dom_prefix), &ret_doms[i]);
+    }
+    p = strstr(dump, host_prefix);
+    if (p)
+        parse_claims_counts(p + strlen(host_prefix), ret_host);
+    if (strstr(dump, "nodeaff: claim counters match the domains' claims"))
+        *ret_match = 1;
+    else if (strstr(dump, "nodeaff: claim counters MISMATCH"))
+        *ret_match = -1;
+    free(buf);
+    return ret_host->found ? 0 : -ENOENT;
+}
+
 /* Parses debug key 'u''s block for domid in the dump starting at last
  * (written to: lines are cut at their ends).  Returns the number of node
  * lines read into ret_pages, 0 if the block has no node line yet, or
