@@ -83,10 +83,13 @@ int rig_populate(xc_interface *xch, uint32_t domid, uint64_t nr,
         return -ENOMEM;
     while (done < nr) {
         unsigned long n = nr - done < CHUNK ? (unsigned long)(nr - done) : CHUNK;
+        /* Threads populating their own domains at once (t-claims' race)
+         * each take a block of frame numbers of their own. */
+        xen_pfn_t first = __atomic_fetch_add(&next_gpfn, n + 1, __ATOMIC_RELAXED);
         int r;
 
         for (unsigned long i = 0; i < n; i++)
-            pfns[i] = next_gpfn++;
+            pfns[i] = first + i;
         errno = 0;
         r = xc_domain_populate_physmap(xch, domid, n, 0, 0, pfns);
         if (r > 0)
@@ -94,7 +97,7 @@ int rig_populate(xc_interface *xch, uint32_t domid, uint64_t nr,
         if (r == (int)n)
             continue;
         /* Partial or failed: one more page tells why. */
-        pfns[0] = next_gpfn++;
+        pfns[0] = first + n;
         errno = 0;
         r = xc_domain_populate_physmap(xch, domid, 1, 0, 0, pfns);
         if (r == 1) {
@@ -302,6 +305,87 @@ int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
         memcpy(out, p, len);
         out[len] = '\0';
         ret = 0;
+    }
+    free(buf);
+    return ret;
+}
+
+/* A 'u' dump is done for the claims once the host's cross-check line,
+ * its last, is there. */
+static int claims_done(char *dump, void *ctx)
+{
+    (void)ctx;
+    return strstr(dump, "nodeaff: claim counters ") != NULL;
+}
+
+/* " 0:N 1:M (WORD... A, WORD... B)" into pages, *a, *b; returns the node
+ * entries read, or -EIO if the line does not parse. */
+static int parse_claim_line(const char *p, uint64_t *ret_pages, unsigned int nr,
+                            uint64_t *a, uint64_t *b)
+{
+    unsigned long long count, x, y;
+    unsigned int node;
+    int used, found = 0;
+
+    for (unsigned int i = 0; i < nr; i++)
+        ret_pages[i] = 0;
+    while (sscanf(p, " %u:%llu%n", &node, &count, &used) == 2) {
+        if (node < nr)
+            ret_pages[node] = count;
+        found++;
+        p += used;
+    }
+    /* "(total T, host-wide claim G)" or "(node claims T, all claims A)" */
+    p = strchr(p, '(');
+    if (!p || !(p = strpbrk(p, "0123456789")) || sscanf(p, "%llu", &x) != 1 ||
+        !(p = strchr(p, ',')) || !(p = strpbrk(p, "0123456789")) ||
+        sscanf(p, "%llu", &y) != 1)
+        return -EIO;
+    *a = x;
+    *b = y;
+    return found;
+}
+
+int rig_debugkey_claims(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
+                        unsigned int nr, uint64_t *ret_total,
+                        uint64_t *ret_other, int *ret_match)
+{
+    unsigned int size = 4u << 20;
+    char *buf = malloc(size + 1), *dump, *p = NULL, *end;
+    int err, ret = -ENOENT;
+
+    if (!buf)
+        return -ENOMEM;
+    dump = press_and_read(xch, 'u', buf, size, claims_done, NULL, &err);
+    if (!dump) {
+        free(buf);
+        return err == -ETIMEDOUT ? -ENOENT : err;
+    }
+    if (ret_match)
+        *ret_match = strstr(dump, "nodeaff: claim counters match") ? 1 :
+                     strstr(dump, "nodeaff: claim counters MISMATCH") ? -1 : 0;
+    if (domid == DOMID_INVALID) {
+        p = strstr(dump, "nodeaff: host claims on nodes:");
+    } else {
+        char hdr[64];
+
+        /* 4.17 prints "Domain N (total: T):", 4.19 and later "dN (total: T):";
+         * the domain's claim line is the first after its header. */
+        snprintf(hdr, sizeof(hdr), "Domain %u (total:", domid);
+        p = strstr(dump, hdr);
+        if (!p) {
+            snprintf(hdr, sizeof(hdr), " d%u (total:", domid);
+            p = strstr(dump, hdr);
+        }
+        if (p)
+            p = strstr(p, "nodeaff: claims on nodes:");
+    }
+    if (p) {
+        p = strchr(p, ':') + 1;
+        p = strchr(p, ':') + 1;          /* past "...on nodes:" */
+        end = p + strcspn(p, "\r\n");
+        *end = '\0';
+        ret = parse_claim_line(p, ret_pages, nr, ret_total, ret_other);
     }
     free(buf);
     return ret;

@@ -70,6 +70,19 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
 int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
                       char *out, size_t n);
 
+/* Debug key 'u''s claim lines (patch 0008), from one dump: with domid
+ * DOMID_INVALID the host's "nodeaff: host claims on nodes: 0:N 1:M (node
+ * claims T, all claims A)", else the domain's "nodeaff: claims on nodes:
+ * ... (total T, host-wide claim G)".  ret_pages[node] (nr entries, the
+ * rest 0), *ret_total = T, *ret_other = A or G; *ret_match (optional)
+ * what the host's cross-check says: 1 "claim counters match the domains'
+ * claims", -1 MISMATCH, 0 no such line.  Returns the node entries read;
+ * -ENOENT if the dump has no such line (stock Xen, or no such domain);
+ * -errno from libxenctrl. */
+int rig_debugkey_claims(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
+                        unsigned int nr, uint64_t *ret_total,
+                        uint64_t *ret_other, int *ret_match);
+
 /* A nodemap of size bits holding the nodes listed; NULL on failure. */
 struct nodeaff_nodemap *rig_nodemap(unsigned int size, unsigned int count,
                                     const unsigned int *nodes);
