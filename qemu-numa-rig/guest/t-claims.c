@@ -689,8 +689,8 @@ int main(int argc, char **argv)
     T = t < 0 ? 0 : (unsigned int)t;
     if (!(env.features & NODEAFF_FEATURE_CLAIMS)) {
         /* Every release's series carries patch 0008. */
-        tap_ok(!env.series, "the carried series has per-node claims (features 0x%x)",
-               env.features);
+        tap_ok(!env.series, "no per-node claims, and no carried series either (every "
+               "release's series carries patch 0008; features 0x%x)", env.features);
         no_claims();
         rig_env_close(&env);
         return tap_done();
