@@ -291,6 +291,19 @@ int nodeaff_topology_node_memory(const struct nodeaff_topology *topology,
                                  uint64_t *ret_size, uint64_t *ret_free);
 
 /*
+ * Since LIBNODEAFF_1.2.  The bytes of a node's free memory that domains
+ * have claimed (node claims, nodeaff_domain_claim()): from the host, what
+ * nodeaff_host_claims() reports (0 on a hypervisor without
+ * NODEAFF_FEATURE_CLAIMS); from a file, its claimed= key (0 without).
+ * Claimed memory is part of the node's free memory, not there for a new
+ * domain: placement uses free minus claimed.
+ * Returns 0; -EINVAL if topology or ret_claimed is NULL; -ERANGE if node
+ * is not below nr_nodes; -ENOENT if the node is offline.
+ */
+int nodeaff_topology_node_claimed(const struct nodeaff_topology *topology,
+                                  unsigned int node, uint64_t *ret_claimed);
+
+/*
  * The distance from node a to node b (10 is local).
  * Returns the distance; -EINVAL; -ERANGE if a node is not below nr_nodes;
  * -ENOENT if the distance is unknown.
@@ -339,6 +352,19 @@ int nodeaff_topology_set_cpu_node(struct nodeaff_topology *topology,
                                   unsigned int cpu, unsigned int node);
 int nodeaff_topology_set_node_vcpus(struct nodeaff_topology *topology,
                                     unsigned int node, unsigned int vcpus);
+
+/*
+ * Since LIBNODEAFF_1.2.  Sets a node's claimed bytes (see
+ * nodeaff_topology_node_claimed()).  Set the node's memory first: claimed
+ * may not exceed its free memory.  A later set_node_memory with less free
+ * memory than is claimed leaves the claim as it is; the node then counts
+ * as having no unclaimed memory.
+ * Returns 0; -EINVAL if topology is NULL or claimed is above the node's
+ * free memory; -ERANGE if node is not below nr_nodes.  Nothing changes on
+ * failure.
+ */
+int nodeaff_topology_set_node_claimed(struct nodeaff_topology *topology,
+                                      unsigned int node, uint64_t claimed);
 
 /* ------------------------------------------------------------------------
  * The hypervisor handle
@@ -549,12 +575,34 @@ int nodeaff_domain_get_claim(struct nodeaff_handle *handle, uint32_t domid,
 int nodeaff_host_claims(struct nodeaff_handle *handle, uint64_t *ret_pages,
                         unsigned int nr_entries, uint64_t *ret_all_claims);
 
+/*
+ * Since LIBNODEAFF_1.2.  Splits bytes (rounded up to whole 4 KiB pages)
+ * over the nodes of nodes for a claim, by each node's free unclaimed
+ * memory in topology (free minus claimed, in whole pages): evenly, a node
+ * short of its even share giving all it has and the others sharing the
+ * rest evenly, and the pages that do not divide evenly one each to the
+ * nodes with room in id order.  ret_pages[n] gets the pages for node n,
+ * for every node id n of topology (0 outside nodes); bytes 0 gives zeros.
+ * The result is what nodeaff_domain_claim() takes.
+ * Returns the number of entries written (topology's node count); -EINVAL
+ * if topology, nodes or ret_pages is NULL, nodes is empty or names an
+ * offline node; -ERANGE if nodes names a node topology does not have;
+ * -ENOBUFS if nr_entries is below topology's node count; -ENOMEM if the
+ * nodes together have less free unclaimed memory than bytes.  ret_pages is
+ * untouched on failure.
+ */
+int nodeaff_claim_split(const struct nodeaff_topology *topology,
+                        const struct nodeaff_nodemap *nodes, uint64_t bytes,
+                        uint64_t *ret_pages, unsigned int nr_entries);
+
 /* ------------------------------------------------------------------------
  * Automatic placement
  *
  * Picks the node set for a new domain from a topology (see nodeaff(3) for
- * the full rule): among all sets of nodes whose free memory fits (memory
- * plus headroom max(memory / 8, 64 MiB) when the host has it), the set
+ * the full rule; "free memory" here is free minus claimed, see
+ * nodeaff_topology_node_claimed()): among all sets of nodes whose free
+ * memory fits (memory plus headroom max(memory / 8, 64 MiB) when the host
+ * has it), the set
  * whose nodes are closest to each other by the distance matrix, then the
  * one with the fewest nodes, so a single node that fits wins whenever one
  * exists.  Ties go to the set with the fewest vCPUs already placed, then
@@ -597,10 +645,12 @@ int nodeaff_placement_nr_candidates(const struct nodeaff_placement *placement);
 
 /*
  * Describes candidate index (0 is the winner; candidates are ranked): its
- * nodes (owned by placement), their free memory, the largest distance
- * between them (both directions counted; an unknown distance as 255), the
- * vCPUs already on them, and an English sentence saying why it won or lost
- * against the winner (owned by placement).  Every out-param is optional.
+ * nodes (owned by placement), their free unclaimed memory, the largest
+ * distance between them (both directions counted; an unknown distance as
+ * 255), the vCPUs already on them, and an English sentence saying why it
+ * won or lost against the winner (owned by placement; the winner's also
+ * says when claimed memory changed the outcome).  Every out-param is
+ * optional.
  * Returns 0; -EINVAL if placement is NULL; -ERANGE if index is too big.
  */
 int nodeaff_placement_candidate(const struct nodeaff_placement *placement,

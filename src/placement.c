@@ -9,7 +9,11 @@
  * count V, and the mode (preferred or NODEAFF_STRICT).
  *
  * 1. Eligible nodes are the online nodes with free memory (free > 0);
- *    offline and memory-less (or full) nodes are never used.
+ *    offline and memory-less (or full) nodes are never used.  "Free"
+ *    means free and not claimed: memory that domains have claimed on a
+ *    node (nodeaff_domain_claim(), the topology's claimed bytes) is not
+ *    there for a new domain, so a node whose free memory is all claimed
+ *    is not eligible, and every figure below is free minus claimed.
  *
  * 2. Seeds are the eligible nodes that have CPUs.  A CPU-less node (memory
  *    only, like CXL or HBM expanders) never forms a set on its own, since no
@@ -779,10 +783,12 @@ NODEAFF_EXPORT void nodeaff_placement_free(struct nodeaff_placement *placement)
     free(placement);
 }
 
-NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
-                                 uint64_t memory_bytes, unsigned int vcpus,
-                                 unsigned int flags,
-                                 struct nodeaff_placement **ret_placement)
+/* Steps 1 to 5 on t's free memory, claims not counted (nodeaff_place()
+ * hands in a view whose free memory is the unclaimed part). */
+static int place_on(const struct nodeaff_topology *topology,
+                    uint64_t memory_bytes, unsigned int vcpus,
+                    unsigned int flags,
+                    struct nodeaff_placement **ret_placement)
 {
     const struct nodeaff_topology *t = topology;
     struct nodeaff_placement *p = NULL;
@@ -938,6 +944,113 @@ out:
     free(g.members);
     free(x);
     free(eligible);
+    return r;
+}
+
+static int has_claims(const struct nodeaff_topology *t)
+{
+    unsigned int n;
+
+    for (n = 0; n < t->nr_nodes; n++)
+        if (t->nodes[n].online && t->nodes[n].claimed)
+            return 1;
+    return 0;
+}
+
+/* t as a new domain sees it: each node's free memory less its claims.
+ * Shares t's distance and CPU arrays; free with free_view(). */
+static struct nodeaff_topology *unclaimed_view(const struct nodeaff_topology *t)
+{
+    struct nodeaff_topology *v = malloc(sizeof(*v));
+    unsigned int n;
+
+    if (!v)
+        return NULL;
+    *v = *t;
+    v->nodes = malloc(t->nr_nodes * sizeof(*v->nodes));
+    if (!v->nodes) {
+        free(v);
+        return NULL;
+    }
+    for (n = 0; n < t->nr_nodes; n++) {
+        v->nodes[n] = t->nodes[n];
+        v->nodes[n].free = topology_unclaimed(&t->nodes[n]);
+        v->nodes[n].claimed = 0;
+    }
+    return v;
+}
+
+static void free_view(struct nodeaff_topology *v)
+{
+    if (v)
+        free(v->nodes);
+    free(v);
+}
+
+/* Bytes claimed on the nodes of map. */
+static uint64_t claimed_on(const struct nodeaff_topology *t,
+                           const struct nodeaff_nodemap *map)
+{
+    uint64_t sum = 0;
+    int n;
+
+    for (n = nodeaff_nodemap_first(map); n >= 0;
+         n = nodeaff_nodemap_next(map, (unsigned int)n))
+        sum = sat_add(sum, t->nodes[n].claimed);
+    return sum;
+}
+
+/*
+ * When claims changed the outcome, the winner's verdict says so: the set
+ * that would have won on free memory alone, and what is claimed there.
+ * Placing once more without the claims is the only way to know; it costs
+ * one placement, and only on a host where something is claimed.
+ */
+static void note_claims(const struct nodeaff_topology *t,
+                        struct nodeaff_placement *p, uint64_t memory_bytes,
+                        unsigned int vcpus, unsigned int flags)
+{
+    struct nodeaff_placement *unclaimed = NULL;
+    struct candidate *w = &p->cand[0];
+    char set[96], s1[32];
+    size_t len = strlen(w->verdict);
+
+    /* topology's own free figures include the claimed memory. */
+    if (place_on(t, memory_bytes, vcpus, flags, &unclaimed) < 0)
+        return;
+    if (nodeaff_nodemap_equal(unclaimed->cand[0].map, w->map) != 1 &&
+        nodeaff_nodemap_format(unclaimed->cand[0].map, NODEAFF_FORMAT_LIST,
+                               set, sizeof(set)) > 0)
+        snprintf(w->verdict + len, sizeof(w->verdict) - len,
+                 "; claimed memory mattered: without claims node%s %s "
+                 "(%s claimed there) would have won",
+                 strpbrk(set, ",-") ? "s" : "", set,
+                 size_text(claimed_on(t, unclaimed->cand[0].map), s1,
+                           sizeof(s1)));
+    nodeaff_placement_free(unclaimed);
+}
+
+NODEAFF_EXPORT int nodeaff_place(const struct nodeaff_topology *topology,
+                                 uint64_t memory_bytes, unsigned int vcpus,
+                                 unsigned int flags,
+                                 struct nodeaff_placement **ret_placement)
+{
+    struct nodeaff_topology *view;
+    int r;
+
+    if (!topology || !ret_placement || memory_bytes == 0 || vcpus == 0 ||
+        (flags & ~NODEAFF_STRICT))
+        return -EINVAL;
+    if (!has_claims(topology))
+        return place_on(topology, memory_bytes, vcpus, flags, ret_placement);
+
+    view = unclaimed_view(topology);
+    if (!view)
+        return -ENOMEM;
+    r = place_on(view, memory_bytes, vcpus, flags, ret_placement);
+    if (r == 0)
+        note_claims(topology, *ret_placement, memory_bytes, vcpus, flags);
+    free_view(view);
     return r;
 }
 

@@ -3,7 +3,7 @@
  * nodeaff_topology_from_file(): the plain-text topology format shared with
  * the QEMU rig (README "Topology files"):
  *
- *   node ID mem=SIZE [cpus=NODESET] [free=SIZE] [vcpus=N]
+ *   node ID mem=SIZE [cpus=NODESET] [free=SIZE] [claimed=SIZE] [vcpus=N]
  *   distance A B D [oneway]
  *   dom0 ...        (the rig's; accepted and ignored here)
  *   xen ...         (the rig's; accepted and ignored here)
@@ -31,6 +31,7 @@ struct node_decl {
     unsigned int line;
     uint64_t size;
     uint64_t free;
+    uint64_t claimed;               /* of free; 0 if not given */
     unsigned int vcpus;
     struct nodeaff_nodemap *cpus;   /* NULL: CPU-less */
 };
@@ -99,6 +100,7 @@ static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
 {
     struct node_decl d = { .line = line };
     int have_mem = 0, have_free = 0, have_cpus = 0, have_vcpus = 0;
+    int have_claimed = 0;
     uint64_t v;
     unsigned int i;
     int r;
@@ -119,6 +121,9 @@ static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
                 goto invalid;
         } else if (strcmp(tok[i], "free") == 0 && !have_free++) {
             if (parse_size(value, &d.free) < 0)
+                goto invalid;
+        } else if (strcmp(tok[i], "claimed") == 0 && !have_claimed++) {
+            if (parse_size(value, &d.claimed) < 0)
                 goto invalid;
         } else if (strcmp(tok[i], "vcpus") == 0 && !have_vcpus++) {
             if (parse_uint(value, INT32_MAX, &v) < 0)
@@ -149,6 +154,9 @@ static int parse_node(struct parse *p, char **tok, unsigned int nr_tok,
     if (!have_free)
         d.free = d.size;
     if (d.free > d.size)
+        goto invalid;
+    /* Claimed memory is free memory set aside for a domain. */
+    if (d.claimed > d.free)
         goto invalid;
     p->nodes[d.id] = d;
     p->seen |= UINT64_C(1) << d.id;
@@ -315,6 +323,7 @@ static int build(const struct parse *p, struct nodeaff_topology **ret,
 
         t->nodes[i].size = d->size;
         t->nodes[i].free = d->free;
+        t->nodes[i].claimed = d->claimed;
         t->nodes[i].vcpus = d->vcpus;
     }
     for (cpu = 0; cpu < (int)nr_cpus; cpu++)

@@ -26,6 +26,10 @@
 struct topology_node {
     uint64_t size;      /* bytes */
     uint64_t free;      /* bytes, <= size */
+    uint64_t claimed;   /* bytes of free claimed by domains (node claims);
+                         * <= free when set, but set_node_memory may lower
+                         * free below it: read it through
+                         * topology_unclaimed() */
     unsigned int vcpus; /* vCPUs already placed here */
     unsigned int cpus;  /* number of CPUs whose cpu_node is this node */
     int online;
@@ -49,6 +53,12 @@ static inline unsigned int topology_distance(const struct nodeaff_topology *t,
     if (d == TOPOLOGY_DIST_DEFAULT)
         return a == b ? TOPOLOGY_DIST_LOCAL : TOPOLOGY_DIST_REMOTE;
     return d;
+}
+
+/* A node's free memory that no domain has claimed, in bytes. */
+static inline uint64_t topology_unclaimed(const struct topology_node *n)
+{
+    return n->free > n->claimed ? n->free - n->claimed : 0;
 }
 
 /*

@@ -107,6 +107,20 @@ NODEAFF_EXPORT int nodeaff_topology_node_memory(const struct nodeaff_topology *t
     return 0;
 }
 
+NODEAFF_EXPORT int nodeaff_topology_node_claimed(const struct nodeaff_topology *topology,
+                                                 unsigned int node,
+                                                 uint64_t *ret_claimed)
+{
+    if (!topology || !ret_claimed)
+        return -EINVAL;
+    if (node >= topology->nr_nodes)
+        return -ERANGE;
+    if (!topology->nodes[node].online)
+        return -ENOENT;
+    *ret_claimed = topology->nodes[node].claimed;
+    return 0;
+}
+
 NODEAFF_EXPORT int nodeaff_topology_distance(const struct nodeaff_topology *topology,
                                              unsigned int from, unsigned int to)
 {
@@ -197,6 +211,21 @@ NODEAFF_EXPORT int nodeaff_topology_set_node_memory(struct nodeaff_topology *top
         return -ERANGE;
     topology->nodes[node].size = size;
     topology->nodes[node].free = free_bytes;
+    return 0;
+}
+
+NODEAFF_EXPORT int nodeaff_topology_set_node_claimed(struct nodeaff_topology *topology,
+                                                     unsigned int node,
+                                                     uint64_t claimed)
+{
+    if (!topology)
+        return -EINVAL;
+    if (node >= topology->nr_nodes)
+        return -ERANGE;
+    /* Claimed pages are free pages set aside: never more than free. */
+    if (claimed > topology->nodes[node].free)
+        return -EINVAL;
+    topology->nodes[node].claimed = claimed;
     return 0;
 }
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nodeaff_topology_from_host(): the running hypervisor's nodes, memory,
- * distances and CPUs (XEN_SYSCTL_physinfo, numainfo, cputopoinfo), and the
- * vCPUs already on each node, built through the public topology setters.
+ * distances and CPUs (XEN_SYSCTL_physinfo, numainfo, cputopoinfo), the
+ * vCPUs already on each node, and the memory claimed on each node (the
+ * series' get_host_claims, where the hypervisor has it), built through the
+ * public topology setters.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@ struct host_snapshot {
     uint32_t *distance;
     struct xen_sysctl_cputopo *cpus;
     unsigned int *vcpus;          /* per node */
+    uint64_t *claimed;            /* per node, pages; zeros without claims */
 };
 
 static void snapshot_free(struct host_snapshot *s)
@@ -31,6 +34,7 @@ static void snapshot_free(struct host_snapshot *s)
     free(s->distance);
     free(s->cpus);
     free(s->vcpus);
+    free(s->claimed);
 }
 
 struct count_ctx {
@@ -98,7 +102,11 @@ static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
                          sizeof(*s->distance));
     s->cpus = calloc(s->nr_cpus, sizeof(*s->cpus));
     s->vcpus = calloc(s->nr_nodes, sizeof(*s->vcpus));
-    if (!s->mem || !s->distance || !s->cpus || !s->vcpus)
+    /* get_host_claims writes the handle's node count, which numainfo's
+     * upper bound covers. */
+    s->claimed = calloc(s->nr_nodes > h->nr_nodes ? s->nr_nodes : h->nr_nodes,
+                        sizeof(*s->claimed));
+    if (!s->mem || !s->distance || !s->cpus || !s->vcpus || !s->claimed)
         return -ENOMEM;
 
     n = s->nr_nodes;
@@ -107,6 +115,12 @@ static int snapshot(struct nodeaff_handle *h, struct host_snapshot *s)
         return ret;
     if (n < s->nr_nodes)
         s->nr_nodes = n;
+
+    if (h->features & NODEAFF_FEATURE_CLAIMS) {
+        ret = nodeaff_stable_get_host_claims(h, s->claimed, NULL);
+        if (ret < 0)
+            return ret;
+    }
 
     n = s->nr_cpus;
     ret = nodeaff_up_cputopoinfo(h, &n, s->cpus);
@@ -123,10 +137,11 @@ static int online(const struct host_snapshot *s, unsigned int node)
     return s->mem[node].memsize != XEN_INVALID_MEM_SZ;
 }
 
-static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
+static int build(const struct host_snapshot *s, unsigned int h_nr_nodes,
+                 struct nodeaff_topology *t)
 {
     unsigned int a, b, c;
-    uint64_t size, free_bytes;
+    uint64_t size, free_bytes, claimed;
     uint32_t d;
     int ret;
 
@@ -145,6 +160,14 @@ static int build(const struct host_snapshot *s, struct nodeaff_topology *t)
         if (ret < 0)
             return ret;
         ret = nodeaff_topology_set_node_vcpus(t, a, s->vcpus[a]);
+        if (ret < 0)
+            return ret;
+        /* Claimed pages are free pages; numainfo and the claims are read
+         * one after the other, so an allocation in between may leave a
+         * claim a little above free. */
+        claimed = a < h_nr_nodes ? s->claimed[a] : 0;
+        claimed = claimed > free_bytes >> 12 ? free_bytes : claimed << 12;
+        ret = nodeaff_topology_set_node_claimed(t, a, claimed);
         if (ret < 0)
             return ret;
     }
@@ -197,7 +220,7 @@ NODEAFF_EXPORT int nodeaff_topology_from_host(struct nodeaff_handle *handle,
     ret = nodeaff_topology_new(s.nr_nodes, s.nr_cpus, &t);
     if (ret < 0)
         goto out;
-    ret = build(&s, t);
+    ret = build(&s, handle->nr_nodes, t);
     if (ret < 0) {
         nodeaff_topology_free(t);
         goto out;

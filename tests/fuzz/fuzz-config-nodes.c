@@ -66,7 +66,8 @@ static void release(struct result *r)
 
 /* Every node of a 4 GiB node is free except for a node-dependent part, so
  * placement has ties to break and nodes that cannot fit; every third node
- * has no CPU. */
+ * has no CPU; nodes 1, 5, 9, ... have half their free memory claimed, so
+ * placement meets claims too. */
 static struct nodeaff_topology *make_topology(unsigned int nr_nodes, uint8_t offline)
 {
     struct nodeaff_topology *topo = NULL;
@@ -76,6 +77,9 @@ static struct nodeaff_topology *make_topology(unsigned int nr_nodes, uint8_t off
     for (n = 0; n < nr_nodes; n++) {
         CHECK(nodeaff_topology_set_node_memory(topo, n, 4 * GiB,
                                                (uint64_t)(n % 5) * GiB) == 0);
+        if (n % 4 == 1)
+            CHECK(nodeaff_topology_set_node_claimed(topo, n,
+                                                    (uint64_t)(n % 5) * GiB / 2) == 0);
         if (n % 3 != 2)
             CHECK(nodeaff_topology_set_cpu_node(topo, cpu++, n) == 0);
         if (n < 8 && (offline & (1u << n)))

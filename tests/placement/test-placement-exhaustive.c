@@ -13,10 +13,13 @@
  *
  * Topologies mix what breaks greedy placement: CPU-less (memory-only)
  * nodes, offline and full nodes, asymmetric and default distances, vCPUs
- * already placed, and memory sizes near what the nodes hold.
+ * already placed, memory sizes near what the nodes hold, and node claims
+ * (all or half of a node's free memory claimed: the rule's "free" is free
+ * minus claimed).
  *
  * Seeded: the seed is printed first; NODEAFF_TEST_SEED=<seed> repeats a
- * run.  Public API only, so it builds against any libnodeaff 1.x.
+ * run.  Public API only, so it builds against any libnodeaff 1.2 or
+ * later (claims).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -52,6 +55,7 @@ struct host {
     unsigned int n;
     int online[MAX_N];
     uint64_t free[MAX_N];
+    uint64_t claimed[MAX_N];  /* of free */
     unsigned int cpus[MAX_N], vcpus[MAX_N];
     int dist[MAX_N][MAX_N];   /* 0: never set, so the default (20) */
 };
@@ -66,6 +70,8 @@ static void random_host(struct host *h)
     for (a = 0; a < h->n; a++) {
         h->online[a] = below(10) != 0;
         h->free[a] = sizes[below(8)] * MIB;
+        if (below(5) == 0)
+            h->claimed[a] = below(2) ? h->free[a] : h->free[a] / 2;
         h->cpus[a] = below(4) == 0 ? 0 : 1 + below(3);   /* 1 in 4 memory-only */
         h->vcpus[a] = below(3) == 0 ? below(6) : 0;
         h->dist[a][a] = 10;
@@ -94,6 +100,7 @@ static struct nodeaff_topology *build(const struct host *h)
         abort();
     for (a = 0; a < h->n; a++) {
         if (nodeaff_topology_set_node_memory(t, a, h->free[a] + 64 * MIB, h->free[a]) < 0 ||
+            nodeaff_topology_set_node_claimed(t, a, h->claimed[a]) < 0 ||
             nodeaff_topology_set_node_vcpus(t, a, h->vcpus[a]) < 0 ||
             nodeaff_topology_set_node_online(t, a, h->online[a]) < 0)
             abort();
@@ -126,6 +133,12 @@ struct answer {
     unsigned int vcpus;
 };
 
+/* nodeaff(3): what placement calls a node's free memory. */
+static uint64_t unclaimed(const struct host *h, unsigned int a)
+{
+    return h->free[a] - h->claimed[a];
+}
+
 /* The documented rule, by brute force over every subset. */
 static struct answer expected(const struct host *h, uint64_t memory,
                               unsigned int vcpus, int strict)
@@ -136,10 +149,10 @@ static struct answer expected(const struct host *h, uint64_t memory,
     uint64_t best_vcpus = 0;
 
     for (a = 0; a < h->n; a++) {
-        if (!h->online[a] || h->free[a] == 0)
+        if (!h->online[a] || unclaimed(h, a) == 0)
             continue;
         eligible |= 1u << a;
-        total_free += h->free[a];
+        total_free += unclaimed(h, a);
         total_cpus += h->cpus[a];
     }
     if (!eligible)
@@ -166,7 +179,7 @@ static struct answer expected(const struct host *h, uint64_t memory,
             if (!((set >> a) & 1))
                 continue;
             count++;
-            fr += h->free[a];
+            fr += unclaimed(h, a);
             cpus += h->cpus[a];
             vc += h->vcpus[a];
             for (b = a + 1; b < h->n; b++)
@@ -231,8 +244,9 @@ static void dump(const struct host *h, uint64_t memory, unsigned int vcpus,
     printf("# place --memory %" PRIu64 "M --vcpus %u%s on:\n", memory / MIB,
            vcpus, strict ? " --strict" : "");
     for (a = 0; a < h->n; a++) {
-        printf("#   node %u free=%" PRIu64 "M cpus=%u vcpus=%u%s\n", a,
-               h->free[a] / MIB, h->cpus[a], h->vcpus[a],
+        printf("#   node %u free=%" PRIu64 "M claimed=%" PRIu64 "M cpus=%u "
+               "vcpus=%u%s\n", a, h->free[a] / MIB, h->claimed[a] / MIB,
+               h->cpus[a], h->vcpus[a],
                h->online[a] ? "" : " offline");
     }
     for (a = 0; a < h->n; a++) {

@@ -484,6 +484,95 @@ static struct nodeaff_topology *make64(void)
     return t;
 }
 
+static void claim(struct nodeaff_topology *t, unsigned int node, uint64_t bytes)
+{
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, node, bytes), 0);
+}
+
+/* A node whose free memory is all claimed is not chosen, even though it
+ * has the most free memory; the verdict says claims mattered. */
+static void test_claimed_node_not_chosen(void **state)
+{
+    static const uint64_t f[] = { 8, 4 };
+    struct nodeaff_topology *t = make(2, f, 2);
+    struct nodeaff_placement *p;
+    const char *verdict;
+    uint64_t fr;
+
+    (void)state;
+    ASSERT_PLACE(t, 2 * GIB, 2, 0, "0");        /* most free memory */
+    claim(t, 0, 8 * GIB);
+    ASSERT_PLACE(t, 2 * GIB, 2, 0, "1");
+    ASSERT_PLACE(t, 2 * GIB, 2, NODEAFF_STRICT, "1");
+    assert_int_equal(nodeaff_place(t, 2 * GIB, 2, 0, &p), 0);
+    /* Only node 1 is eligible: the only candidate, its free unclaimed. */
+    assert_int_equal(nodeaff_placement_nr_candidates(p), 1);
+    assert_int_equal(nodeaff_placement_candidate(p, 0, NULL, &fr, NULL, NULL,
+                                                 &verdict), 0);
+    assert_true(fr == 4 * GIB);
+    assert_non_null(strstr(verdict, "claimed memory mattered: without claims "
+                                    "node 0 (8192 MiB claimed there) would "
+                                    "have won"));
+    nodeaff_placement_free(p);
+    /* 5 GiB fits node 1 with neither headroom nor node 0. */
+    ASSERT_PLACE(t, 5 * GIB, 2, NODEAFF_STRICT, "error -28");
+    ASSERT_PLACE(t, 5 * GIB, 2, 0, "1");
+    nodeaff_topology_free(t);
+}
+
+/* Partly claimed: what is left unclaimed is what counts. */
+static void test_partly_claimed(void **state)
+{
+    static const uint64_t f[] = { 8, 4, 6 };
+    struct nodeaff_topology *t = make(3, f, 1);
+    struct nodeaff_placement *p;
+    const char *verdict;
+    uint64_t fr;
+
+    (void)state;
+    claim(t, 0, 6 * GIB);                        /* 2 GiB unclaimed */
+    claim(t, 2, 1 * GIB);                        /* 5 GiB unclaimed */
+    /* 3 GiB + headroom: node 2 (5 GiB) and node 1 (4 GiB) fit, 2 has more. */
+    ASSERT_PLACE(t, 3 * GIB, 1, 0, "2");
+    assert_int_equal(nodeaff_place(t, 3 * GIB, 1, 0, &p), 0);
+    assert_int_equal(nodeaff_placement_candidate(p, 0, NULL, &fr, NULL, NULL,
+                                                 &verdict), 0);
+    assert_true(fr == 5 * GIB);
+    assert_non_null(strstr(verdict, "without claims node 0 (6144 MiB claimed"));
+    nodeaff_placement_free(p);
+    /* 4.5 GiB + headroom fits no node alone: the closest pair with the
+     * most unclaimed memory. */
+    ASSERT_PLACE(t, 9 * GIB / 2, 1, NODEAFF_STRICT, "1-2");
+    /* 10 GiB is more than all unclaimed memory (11 GiB) with headroom,
+     * not without; 12 GiB is more than all of it. */
+    ASSERT_PLACE(t, 10 * GIB, 1, NODEAFF_STRICT, "0-2");
+    ASSERT_PLACE(t, 12 * GIB, 1, NODEAFF_STRICT, "error -28");
+    nodeaff_topology_free(t);
+}
+
+/* Claims that do not change the outcome are not mentioned. */
+static void test_claims_that_do_not_matter(void **state)
+{
+    static const uint64_t f[] = { 8, 4 };
+    struct nodeaff_topology *t = make(2, f, 1);
+    struct nodeaff_placement *p;
+    const char *verdict;
+
+    (void)state;
+    claim(t, 1, 2 * GIB);
+    assert_int_equal(nodeaff_place(t, 2 * GIB, 1, 0, &p), 0);
+    assert_int_equal(nodeaff_placement_candidate(p, 0, NULL, NULL, NULL, NULL,
+                                                 &verdict), 0);
+    assert_int_equal(nodeaff_nodemap_test(nodeaff_placement_nodes(p), 0), 1);
+    assert_int_equal(nodeaff_nodemap_count(nodeaff_placement_nodes(p)), 1);
+    assert_null(strstr(verdict, "claim"));
+    nodeaff_placement_free(p);
+    ASSERT_PLACE(t, 2 * GIB, 1, 0, "0");
+    /* The topology itself is unchanged by placing on it. */
+    assert_true(t->nodes[1].free == 4 * GIB && t->nodes[1].claimed == 2 * GIB);
+    nodeaff_topology_free(t);
+}
+
 static void test_64_nodes(void **state)
 {
     struct nodeaff_topology *t = make64();
@@ -543,6 +632,9 @@ int main(void)
         cmocka_unit_test(test_tie_ids),
         cmocka_unit_test(test_trim),
         cmocka_unit_test(test_closer_pair_found),
+        cmocka_unit_test(test_claimed_node_not_chosen),
+        cmocka_unit_test(test_partly_claimed),
+        cmocka_unit_test(test_claims_that_do_not_matter),
         cmocka_unit_test(test_64_nodes),
         cmocka_unit_test(test_deterministic),
     };

@@ -167,6 +167,31 @@ static void test_sizes(void **state)
     assert_int_equal(line, SENTINEL_LINE);
 }
 
+/* claimed= is part of free= (default mem=), 0 when absent. */
+static void test_claimed(void **state)
+{
+    struct nodeaff_topology *t;
+    uint64_t claimed = 1;
+    unsigned int line = SENTINEL_LINE;
+
+    (void)state;
+    assert_int_equal(parse_text("node 0 mem=1G free=512M claimed=512M\n"
+                                "node 1 mem=1G claimed=4K\n"
+                                "node 2 mem=1G\n"
+                                "node 3 mem=0 claimed=0\n", &t, &line), 0);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), 0);
+    assert_true(claimed == 512 * MIB);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 1, &claimed), 0);
+    assert_true(claimed == 4096);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 2, &claimed), 0);
+    assert_true(claimed == 0);
+    claimed = 1;
+    assert_int_equal(nodeaff_topology_node_claimed(t, 3, &claimed), 0);
+    assert_true(claimed == 0);
+    nodeaff_topology_free(t);
+    assert_int_equal(line, SENTINEL_LINE);
+}
+
 static void test_comments_blanks(void **state)
 {
     struct nodeaff_topology *t;
@@ -212,6 +237,13 @@ static const struct {
     { "node 0 mem=1G free\n", 1 },
     { "node 0 mem=1G free=2G\n", 1 },                  /* free > mem */
     { "node 0 mem=0 free=1M\n", 1 },
+    { "node 0 mem=1G claimed=2G\n", 1 },               /* claimed > mem */
+    { "node 0 mem=1G free=100M claimed=101M\n", 1 },   /* claimed > free */
+    { "node 0 mem=0 claimed=4K\n", 1 },
+    { "node 0 mem=1G claimed=\n", 1 },
+    { "node 0 mem=1G claimed=-1\n", 1 },
+    { "node 0 mem=1G claimed=1M claimed=1M\n", 1 },    /* repeated key */
+    { "node 0 mem=1G\nnode 1 mem=1G claimed=1x\n", 2 },
     { "node 0 mem=1G vcpus=-1\n", 1 },
     { "node 0 mem=1G vcpus=2147483648\n", 1 },
     { "node 0 mem=1G cpus=3-1\n", 1 },
@@ -283,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_cxl_asym),
         cmocka_unit_test(test_rig_presets),
         cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_claimed),
         cmocka_unit_test(test_comments_blanks),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_errors),

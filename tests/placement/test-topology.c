@@ -166,6 +166,48 @@ static void test_setters(void **state)
     nodeaff_topology_free(t);
 }
 
+/* Claimed memory: part of free, set after the memory, -ENOENT offline. */
+static void test_claimed(void **state)
+{
+    struct nodeaff_topology *t;
+    uint64_t claimed = SENTINEL_U64;
+
+    (void)state;
+    assert_int_equal(nodeaff_topology_new(2, 0, &t), 0);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), 0);
+    assert_true(claimed == 0);
+    assert_int_equal(nodeaff_topology_set_node_memory(t, 0, 1000 << 12, 600 << 12), 0);
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, 0, 600 << 12), 0);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), 0);
+    assert_true(claimed == 600 << 12);
+
+    /* Bad input changes nothing. */
+    claimed = SENTINEL_U64;
+    assert_int_equal(nodeaff_topology_set_node_claimed(NULL, 0, 1), -EINVAL);
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, 2, 0), -ERANGE);
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, 0, (600 << 12) + 1),
+                     -EINVAL);                 /* more than free */
+    assert_int_equal(nodeaff_topology_set_node_claimed(t, 1, 1), -EINVAL);
+    assert_int_equal(nodeaff_topology_node_claimed(NULL, 0, &claimed), -EINVAL);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, NULL), -EINVAL);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 2, &claimed), -ERANGE);
+    assert_true(claimed == SENTINEL_U64);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), 0);
+    assert_true(claimed == 600 << 12);
+
+    /* Less free memory later: the claim stays, nothing is unclaimed. */
+    assert_int_equal(nodeaff_topology_set_node_memory(t, 0, 1000 << 12, 100 << 12), 0);
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), 0);
+    assert_true(claimed == 600 << 12);
+    assert_true(topology_unclaimed(&t->nodes[0]) == 0);
+
+    assert_int_equal(nodeaff_topology_set_node_online(t, 0, 0), 0);
+    claimed = SENTINEL_U64;
+    assert_int_equal(nodeaff_topology_node_claimed(t, 0, &claimed), -ENOENT);
+    assert_true(claimed == SENTINEL_U64);
+    nodeaff_topology_free(t);
+}
+
 static void test_large(void **state)
 {
     struct nodeaff_topology *t;
@@ -188,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_null_and_range),
         cmocka_unit_test(test_setters),
+        cmocka_unit_test(test_claimed),
         cmocka_unit_test(test_large),
     };
 

@@ -116,6 +116,9 @@ PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "nodeaff_domain_cancel_claim": (c_int, [handle_p, c_uint32]),
     "nodeaff_domain_get_claim": (c_int, [handle_p, c_uint32, c_uint64_p, c_uint, c_uint64_p]),
     "nodeaff_host_claims": (c_int, [handle_p, c_uint64_p, c_uint, c_uint64_p]),
+    "nodeaff_topology_node_claimed": (c_int, [topology_p, c_uint, c_uint64_p]),
+    "nodeaff_topology_set_node_claimed": (c_int, [topology_p, c_uint, c_uint64]),
+    "nodeaff_claim_split": (c_int, [topology_p, nodemap_p, c_uint64, c_uint64_p, c_uint]),
     # placement and the config value
     "nodeaff_place": (c_int, [topology_p, c_uint64, c_uint, c_uint, POINTER(placement_p)]),
     "nodeaff_placement_free": (None, [placement_p]),
