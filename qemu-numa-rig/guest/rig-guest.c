@@ -310,85 +310,80 @@ int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
     return ret;
 }
 
-/* A 'u' dump is done for the claims once the host's cross-check line,
- * its last, is there. */
+/* "0:N 1:M ... (W1 X, W2 Y)" after a claims line's prefix: the node
+ * counts, then the two figures in the parentheses. */
+static void parse_claims_counts(const char *p, struct rig_claims_line *ret)
+{
+    unsigned int node;
+    unsigned long long count, a = 0, b = 0;
+    int used;
+
+    memset(ret, 0, sizeof(*ret));
+    while (sscanf(p, " %u:%llu%n", &node, &count, &used) == 2) {
+        if (node < RIG_MAX_NODES)
+            ret->pages[node] = count;
+        p += used;
+    }
+    p = strchr(p, '(');
+    if (p && sscanf(p, "(%*[^0-9]%llu, %*[^0-9]%llu", &a, &b) == 2) {
+        ret->total = a;
+        ret->other = b;
+        ret->found = 1;
+    }
+}
+
 static int claims_done(char *dump, void *ctx)
 {
     (void)ctx;
-    return strstr(dump, "nodeaff: claim counters ") != NULL;
+    return strstr(dump, "nodeaff: claim counters") != NULL;
 }
 
-/* " 0:N 1:M (WORD... A, WORD... B)" into pages, *a, *b; returns the node
- * entries read, or -EIO if the line does not parse. */
-static int parse_claim_line(const char *p, uint64_t *ret_pages, unsigned int nr,
-                            uint64_t *a, uint64_t *b)
+int rig_debugkey_claims(xc_interface *xch, const uint32_t *domids, unsigned int nd,
+                        struct rig_claims_line *ret_doms,
+                        struct rig_claims_line *ret_host, int *ret_match)
 {
-    unsigned long long count, x, y;
-    unsigned int node;
-    int used, found = 0;
-
-    for (unsigned int i = 0; i < nr; i++)
-        ret_pages[i] = 0;
-    while (sscanf(p, " %u:%llu%n", &node, &count, &used) == 2) {
-        if (node < nr)
-            ret_pages[node] = count;
-        found++;
-        p += used;
-    }
-    /* "(total T, host-wide claim G)" or "(node claims T, all claims A)" */
-    p = strchr(p, '(');
-    if (!p || !(p = strpbrk(p, "0123456789")) || sscanf(p, "%llu", &x) != 1 ||
-        !(p = strchr(p, ',')) || !(p = strpbrk(p, "0123456789")) ||
-        sscanf(p, "%llu", &y) != 1)
-        return -EIO;
-    *a = x;
-    *b = y;
-    return found;
-}
-
-int rig_debugkey_claims(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
-                        unsigned int nr, uint64_t *ret_total,
-                        uint64_t *ret_other, int *ret_match)
-{
+    static const char dom_prefix[] = "nodeaff: claims on nodes:";
+    static const char host_prefix[] = "nodeaff: host claims on nodes:";
     unsigned int size = 4u << 20;
-    char *buf = malloc(size + 1), *dump, *p = NULL, *end;
-    int err, ret = -ENOENT;
+    char *buf = malloc(size + 1), *dump, *p, hdr[64];
+    int err;
 
     if (!buf)
         return -ENOMEM;
+    memset(ret_host, 0, sizeof(*ret_host));
+    for (unsigned int i = 0; i < nd; i++)
+        memset(&ret_doms[i], 0, sizeof(ret_doms[i]));
+    *ret_match = 0;
     dump = press_and_read(xch, 'u', buf, size, claims_done, NULL, &err);
     if (!dump) {
         free(buf);
-        return err == -ETIMEDOUT ? -ENOENT : err;
+        return err;
     }
-    if (ret_match)
-        *ret_match = strstr(dump, "nodeaff: claim counters match") ? 1 :
-                     strstr(dump, "nodeaff: claim counters MISMATCH") ? -1 : 0;
-    if (domid == DOMID_INVALID) {
-        p = strstr(dump, "nodeaff: host claims on nodes:");
-    } else {
-        char hdr[64];
-
-        /* 4.17 prints "Domain N (total: T):", 4.19 and later "dN (total: T):";
-         * the domain's claim line is the first after its header. */
-        snprintf(hdr, sizeof(hdr), "Domain %u (total:", domid);
+    for (unsigned int i = 0; i < nd; i++) {
+        /* 4.17 prints "Domain N (total:", 4.19 and later "dN (total:". */
+        snprintf(hdr, sizeof(hdr), "Domain %u (total:", domids[i]);
         p = strstr(dump, hdr);
         if (!p) {
-            snprintf(hdr, sizeof(hdr), " d%u (total:", domid);
+            snprintf(hdr, sizeof(hdr), " d%u (total:", domids[i]);
             p = strstr(dump, hdr);
         }
+        if (!p)
+            continue;
+        /* The first claims line after the domain's header is its own:
+         * every domain block has one. */
+        p = strstr(p, dom_prefix);
         if (p)
-            p = strstr(p, "nodeaff: claims on nodes:");
+            parse_claims_counts(p + strlen(dom_prefix), &ret_doms[i]);
     }
-    if (p) {
-        p = strchr(p, ':') + 1;
-        p = strchr(p, ':') + 1;          /* past "...on nodes:" */
-        end = p + strcspn(p, "\r\n");
-        *end = '\0';
-        ret = parse_claim_line(p, ret_pages, nr, ret_total, ret_other);
-    }
+    p = strstr(dump, host_prefix);
+    if (p)
+        parse_claims_counts(p + strlen(host_prefix), ret_host);
+    if (strstr(dump, "nodeaff: claim counters match the domains' claims"))
+        *ret_match = 1;
+    else if (strstr(dump, "nodeaff: claim counters MISMATCH"))
+        *ret_match = -1;
     free(buf);
-    return ret;
+    return ret_host->found ? 0 : -ENOENT;
 }
 
 /* Parses debug key 'u''s block for domid in the dump starting at last

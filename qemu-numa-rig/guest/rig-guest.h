@@ -70,18 +70,25 @@ int rig_debugkey_usage(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
 int rig_debugkey_line(xc_interface *xch, char key, const char *prefix,
                       char *out, size_t n);
 
-/* Debug key 'u''s claim lines (patch 0008), from one dump: with domid
- * DOMID_INVALID the host's "nodeaff: host claims on nodes: 0:N 1:M (node
- * claims T, all claims A)", else the domain's "nodeaff: claims on nodes:
- * ... (total T, host-wide claim G)".  ret_pages[node] (nr entries, the
- * rest 0), *ret_total = T, *ret_other = A or G; *ret_match (optional)
- * what the host's cross-check says: 1 "claim counters match the domains'
- * claims", -1 MISMATCH, 0 no such line.  Returns the node entries read;
- * -ENOENT if the dump has no such line (stock Xen, or no such domain);
- * -errno from libxenctrl. */
-int rig_debugkey_claims(xc_interface *xch, uint32_t domid, uint64_t *ret_pages,
-                        unsigned int nr, uint64_t *ret_total,
-                        uint64_t *ret_other, int *ret_match);
+/* What debug key 'u' says about node claims (patch 0008): per domain
+ * "nodeaff: claims on nodes: 0:N 1:M (total T, host-wide claim G)", and
+ * for the host "nodeaff: host claims on nodes: ... (node claims T, all
+ * claims A)" followed by "claim counters match the domains' claims" (or
+ * "... MISMATCH ..."). */
+struct rig_claims_line {
+    int found;                          /* the line was in the dump */
+    uint64_t pages[RIG_MAX_NODES];      /* by node id */
+    uint64_t total;                     /* T */
+    uint64_t other;                     /* G (domain) or A (host) */
+};
+
+/* Presses 'u' once and reads, from one dump, the claims line of each of
+ * the nd domains in domids (ret_doms[i]) and the host's (*ret_host).
+ * *ret_match: 1 "match", -1 "MISMATCH", 0 no verdict line.  Returns 0;
+ * -ENOENT if the dump has no host claims line; -errno from libxenctrl. */
+int rig_debugkey_claims(xc_interface *xch, const uint32_t *domids, unsigned int nd,
+                        struct rig_claims_line *ret_doms,
+                        struct rig_claims_line *ret_host, int *ret_match);
 
 /* A nodemap of size bits holding the nodes listed; NULL on failure. */
 struct nodeaff_nodemap *rig_nodemap(unsigned int size, unsigned int count,

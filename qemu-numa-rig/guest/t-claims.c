@@ -48,13 +48,28 @@ static uint64_t base_claims[RIG_MAX_NODES], base_all;
 
 /* --- host claims and debug key 'u' --------------------------------- */
 
+/* Debug key 'u''s claim line of domid (DOMID_INVALID: the host's), from
+ * one dump.  Returns 0; -ENOENT if the dump has no such line; -errno. */
+static int key_claims(uint32_t domid, struct rig_claims_line *ret, int *ret_match)
+{
+    struct rig_claims_line host, dom;
+    int match = 0, r;
+
+    r = rig_debugkey_claims(env.xch, &domid, domid == DOMID_INVALID ? 0 : 1, &dom,
+                            &host, &match);
+    *ret = domid == DOMID_INVALID ? host : dom;
+    if (ret_match)
+        *ret_match = match;
+    return r < 0 ? r : ret->found ? 0 : -ENOENT;
+}
+
 /* The host's node claims now equal the baseline, by the library and by
  * debug key 'u', whose counters match the domains' claims. */
 static void check_host_claims(const char *when, const uint64_t *want,
                               uint64_t want_all)
 {
-    uint64_t lib[RIG_MAX_NODES], key[RIG_MAX_NODES], all = 0, ktot = 0, kall = 0;
-    uint64_t lib_tot = 0;
+    uint64_t lib[RIG_MAX_NODES], all = 0, lib_tot = 0;
+    struct rig_claims_line key;
     int r, k, match = 0;
     unsigned int n = env.nr_nodes;
 
@@ -65,13 +80,12 @@ static void check_host_claims(const char *when, const uint64_t *want,
            "%s: host claims %s, all claims %llu (want %s, %llu)", when,
            rig_fmt_pages(lib, n), (unsigned long long)all, rig_fmt_pages(want, n),
            (unsigned long long)want_all);
-    k = rig_debugkey_claims(env.xch, DOMID_INVALID, key, RIG_MAX_NODES, &ktot, &kall,
-                            &match);
-    tap_ok(k == (int)n && r == (int)n && !memcmp(key, lib, n * sizeof(*key)) &&
-           ktot == lib_tot && kall == all && match == 1,
+    k = key_claims(DOMID_INVALID, &key, &match);
+    tap_ok(k == 0 && r == (int)n && !memcmp(key.pages, lib, n * sizeof(*lib)) &&
+           key.total == lib_tot && key.other == all && match == 1,
            "%s: debug key 'u' host claims %s (node claims %llu, all %llu) agree, "
-           "counters match (%d, %d)", when, rig_fmt_pages(key, n),
-           (unsigned long long)ktot, (unsigned long long)kall, k, match);
+           "counters match (%d, %d)", when, rig_fmt_pages(key.pages, n),
+           (unsigned long long)key.total, (unsigned long long)key.other, k, match);
 }
 
 /* Free memory back at the baseline ("nothing missing"), host claims at
@@ -90,8 +104,9 @@ static void check_baseline(const char *when)
  * (want_total its sum). */
 static void check_domain_claim(const char *when, uint32_t domid, const uint64_t *want)
 {
-    uint64_t lib[RIG_MAX_NODES], key[RIG_MAX_NODES], host_wide = 1, ktot = 0, kg = 1;
+    uint64_t lib[RIG_MAX_NODES], host_wide = 1;
     uint64_t want_total = rig_sum(want, env.nr_nodes, NULL, 1);
+    struct rig_claims_line key;
     unsigned int n = env.nr_nodes;
     int r, k;
 
@@ -99,11 +114,12 @@ static void check_domain_claim(const char *when, uint32_t domid, const uint64_t 
     tap_ok(r == (int)n && !memcmp(lib, want, n * sizeof(*lib)) && host_wide == 0,
            "%s: d%u's claim %s, host-wide 0 (want %s; %d)", when, domid,
            rig_fmt_pages(lib, n), rig_fmt_pages(want, n), r);
-    k = rig_debugkey_claims(env.xch, domid, key, RIG_MAX_NODES, &ktot, &kg, NULL);
-    tap_ok(k == (int)n && !memcmp(key, want, n * sizeof(*key)) && ktot == want_total &&
-           kg == 0, "%s: debug key 'u' says d%u claims %s (total %llu, host-wide %llu)",
-           when, domid, rig_fmt_pages(key, n), (unsigned long long)ktot,
-           (unsigned long long)kg);
+    k = key_claims(domid, &key, NULL);
+    tap_ok(k == 0 && !memcmp(key.pages, want, n * sizeof(*want)) &&
+           key.total == want_total && key.other == 0,
+           "%s: debug key 'u' says d%u claims %s (total %llu, host-wide %llu)",
+           when, domid, rig_fmt_pages(key.pages, n), (unsigned long long)key.total,
+           (unsigned long long)key.other);
 }
 
 /* A claim vector of count pages on node (the rest 0). */
@@ -448,14 +464,14 @@ static void part_destroy(void)
            "%s: the host's claims count what is left (%s, all %llu)", what,
            rig_fmt_pages(hosts, env.nr_nodes), (unsigned long long)all);
     {
-        uint64_t key[RIG_MAX_NODES], kt = 0, ka = 0;
-        int match = 0, k = rig_debugkey_claims(env.xch, DOMID_INVALID, key,
-                                               RIG_MAX_NODES, &kt, &ka, &match);
+        struct rig_claims_line key;
+        int match = 0, k = key_claims(DOMID_INVALID, &key, &match);
 
-        tap_ok(k == (int)env.nr_nodes && !memcmp(key, hosts, env.nr_nodes * sizeof(*key)) &&
-               ka == all && match == 1,
+        tap_ok(k == 0 && !memcmp(key.pages, hosts, env.nr_nodes * sizeof(*hosts)) &&
+               key.other == all && match == 1,
                "%s: debug key 'u' host claims %s (all %llu), counters match (%d)",
-               what, rig_fmt_pages(key, env.nr_nodes), (unsigned long long)ka, match);
+               what, rig_fmt_pages(key.pages, env.nr_nodes),
+               (unsigned long long)key.other, match);
     }
     r = rig_domain_destroy(env.xch, (uint32_t)d);
     tap_ok(r == 0, "%s: d%d destroyed without cancelling: %d", what, d, r);
