@@ -83,10 +83,13 @@ int rig_populate(xc_interface *xch, uint32_t domid, uint64_t nr,
         return -ENOMEM;
     while (done < nr) {
         unsigned long n = nr - done < CHUNK ? (unsigned long)(nr - done) : CHUNK;
+        /* Threads populating their own domains at once (t-claims' race)
+         * each take a block of frame numbers of their own. */
+        xen_pfn_t first = __atomic_fetch_add(&next_gpfn, n + 1, __ATOMIC_RELAXED);
         int r;
 
         for (unsigned long i = 0; i < n; i++)
-            pfns[i] = next_gpfn++;
+            pfns[i] = first + i;
         errno = 0;
         r = xc_domain_populate_physmap(xch, domid, n, 0, 0, pfns);
         if (r > 0)
@@ -94,7 +97,7 @@ int rig_populate(xc_interface *xch, uint32_t domid, uint64_t nr,
         if (r == (int)n)
             continue;
         /* Partial or failed: one more page tells why. */
-        pfns[0] = next_gpfn++;
+        pfns[0] = first + n;
         errno = 0;
         r = xc_domain_populate_physmap(xch, domid, 1, 0, 0, pfns);
         if (r == 1) {

@@ -10,7 +10,12 @@
  *     kernel, a node the host lacks, more memory than fits strictly on N:
  *     refused with the cause, exit status 2, no domain left behind; a
  *     guest that never prints its marker (no init: the kernel panics):
- *     exit status 1 within the timeout, the console's tail shown;
+ *     exit status 1 within the timeout, the console's tail shown; the
+ *     toolstack claims the guest's memory before populating it (stock
+ *     Xen: it says it goes on without a claim);
+ *  1b. node N's memory claimed by another domain (issue 16): a strict
+ *     guest that would fit in N's free memory is refused at the claim,
+ *     exit 2, nothing populated, no domain left, the other's claim intact;
  *  2. the reference toolstack, strict {N}, 128 MiB: all pages on N while
  *     it boots and at its marker (usage, debug key 'u' and its counter
  *     check, free deltas); the guest's own domctls refused and nothing
@@ -284,7 +289,9 @@ static void case_bad_input(void)
             (unsigned long long)too_much, seclabel ? " --seclabel " : "",
             seclabel ? seclabel : "");
     if (env.series)
-        tap_ok(r == 2 && strstr(out, "do not fit strictly") && nr_domains() == before,
+        tap_ok(r == 2 && strstr(out, "do not fit strictly") &&
+               strstr(out, "refused at the claim, nothing was populated") &&
+               nr_domains() == before,
                "toolstack, %llu MiB strict on node %u (%llu MiB): exit %d, \"%s\", "
                "nothing left", (unsigned long long)too_much, home,
                (unsigned long long)(env.mem_bytes[home] >> 20), r, last_line(out));
@@ -307,6 +314,15 @@ static void case_bad_input(void)
                strstr(out, "Kernel panic") && nr_domains() == before,
                "toolstack, a guest that never prints its marker: exit %d after %.1f s "
                "(bounded: 90 s), the console's tail shown, nothing left", r, now_s() - t0);
+        /* It was built the way the toolstack builds every guest: claimed
+         * first where the hypervisor has claims, and it says which. */
+        if (env.series)
+            tap_ok(strstr(out, "claimed 128 MiB on node(s)") != NULL,
+                   "toolstack: claimed the guest's 128 MiB on node %u before populating "
+                   "(\"%.60s\")", home, strstr(out, "claimed") ? strstr(out, "claimed") : "");
+        else
+            tap_ok(strstr(out, "going on without a claim") && !strstr(out, "claimed "),
+                   "toolstack on stock Xen: no claims, says it goes on without one");
         if (r != 1) {
             diag_lines("toolstack", out);
         } else {
@@ -322,6 +338,50 @@ static void case_bad_input(void)
     tap_ok(r == 0 && atoi(out) == before,
            "xl list shows %d domain(s), as before the refusals", atoi(out));
     back_at_baseline("after the refusals");
+}
+
+/* Issue 16: node N has the free memory for a 128 MiB strict guest, but
+ * another domain has claimed all but 64 MiB of it.  The toolstack's claim
+ * is refused, so nothing is populated and no domain is left, and the
+ * other domain's claim is what it was. */
+static void case_claimed_elsewhere(void)
+{
+    uint64_t want[RIG_MAX_NODES] = { 0 }, got[RIG_MAX_NODES], free0, free1;
+    int before = nr_domains(), blocker, r;
+    char out[2048];
+
+    if (!env.series) {
+        tap_skip("claimed elsewhere: stock Xen has no per-node claims");
+        return;
+    }
+    blocker = rig_domain_create(env.xch);
+    free0 = rig_free_pages(&env, home);
+    want[home] = free0 > 64 * MIB_PAGES ? free0 - 64 * MIB_PAGES : 0;
+    r = blocker < 0 ? blocker
+                    : nodeaff_domain_claim(env.h, (uint32_t)blocker, want, nr, NULL, NULL);
+    if (!tap_ok(r == 0, "claimed elsewhere: d%d claims %llu of node %u's %llu free pages: %d",
+                blocker, (unsigned long long)want[home], home, (unsigned long long)free0, r))
+        goto out;
+    r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s "
+                      "--nodes %u --strict --memory 128%s%s", REAL_GUEST_KERNEL,
+                      REAL_GUEST_RAMDISK, home, seclabel ? " --seclabel " : "",
+                      seclabel ? seclabel : "");
+    free1 = rig_free_pages(&env, home);
+    tap_ok(r == 2 && strstr(out, "refused at the claim, nothing was populated") &&
+           nr_domains() == before + 1,
+           "claimed elsewhere: 128 MiB strict on node %u (%llu MiB free, all but 64 "
+           "claimed): exit %d, \"%s\", no domain left", home,
+           (unsigned long long)(free0 / MIB_PAGES), r, last_line(out));
+    tap_ok(free1 + SLACK >= free0,
+           "claimed elsewhere: nothing was populated on node %u (%llu free pages before, "
+           "%llu after)", home, (unsigned long long)free0, (unsigned long long)free1);
+    r = nodeaff_domain_get_claim(env.h, (uint32_t)blocker, got, RIG_MAX_NODES, NULL);
+    tap_ok(r == (int)nr && !memcmp(got, want, nr * sizeof(*got)),
+           "claimed elsewhere: d%d's claim intact (%s)", blocker, rig_fmt_pages(got, nr));
+out:
+    if (blocker >= 0)
+        rig_domain_destroy(env.xch, (uint32_t)blocker);
+    back_at_baseline("claimed elsewhere, the claimer destroyed");
 }
 
 static void case_strict(const struct nodeaff_nodemap *d0, unsigned int d0fl)
@@ -573,6 +633,7 @@ int main(int argc, char **argv)
     rig_free_settled(&env, base);
 
     case_bad_input();
+    case_claimed_elsewhere();
     case_strict(d0, d0fl);
     case_preferred(d0, d0fl);
     case_xl();

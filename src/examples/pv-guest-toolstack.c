@@ -2,9 +2,10 @@
 /*
  * pv-guest-toolstack: the reference toolstack.  Boots a Linux PV guest from
  * a kernel and a ramdisk with its memory on the node set you name (or the
- * one nodeaff_place() picks), strict or preferred; waits for the guest to
- * print a marker line; optionally balloons it; prints where its pages are;
- * destroys it.  Built by meson, not installed: it is meant to be read and
+ * one nodeaff_place() picks), strict or preferred, claimed there before it
+ * is populated (per-node claims, where the hypervisor has them); waits for
+ * the guest to print a marker line; optionally balloons it; prints where
+ * its pages are; destroys it.  Built by meson, not installed: it is meant to be read and
  * copied (pv-guest.c holds the build itself).
  *
  *   pv-guest-toolstack --kernel K [--ramdisk R] [--memory MIB] [--maxmem MIB]
@@ -14,7 +15,9 @@
  * Needs dom0 (privcmd), xenstored running, and the guest to print the
  * marker (default "@G@ READY") on its console (hvc0).  Exit status: 0 the
  * guest reached its marker; 1 it did not (the console's tail is printed),
- * or the build failed; 2 bad arguments or a refused configuration.
+ * or the build failed; 2 bad arguments or a refused configuration,
+ * including a claim the nodes cannot meet (nothing populated, no domain
+ * left).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -129,6 +132,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    r = nodeaff_features(h);
+    if (r >= 0 && !(r & NODEAFF_FEATURE_CLAIMS))
+        printf("no per-node claims in this hypervisor: going on without a claim (guests "
+               "started at the same time may race for the same memory)\n");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     r = pv_guest_boot(h, xch, &cfg, &g, why, sizeof(why));
     if (r < 0) {
@@ -143,6 +150,10 @@ int main(int argc, char **argv)
         printf("domain %u: %u MiB on node(s) %s, %s, built in %.1f s\n", g.domid,
                cfg.memory_mib, set, cfg.flags & NODEAFF_STRICT ? "strict" : "preferred",
                seconds_since(&t0));
+        if (g.claim_rc == 0)
+            printf("claimed %llu MiB on node(s) %s before populating; %llu pages of it "
+                   "left unused, cancelled\n", (unsigned long long)(g.claimed_pages >> 8),
+                   set, (unsigned long long)g.claim_unused);
     }
     print_usage(h, g.domid, "after the build");
     r = pv_guest_wait_line(&g, marker, timeout_s * 1000, line, sizeof(line));

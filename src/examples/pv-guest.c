@@ -108,6 +108,106 @@ static uint64_t free_mib_in(xc_interface *xch, const struct nodeaff_nodemap *set
     return sum >> 20;
 }
 
+/* Bytes of the nodes in set that are free and not claimed by any domain. */
+static uint64_t unclaimed_in(const struct nodeaff_topology *topo,
+                             const struct nodeaff_nodemap *set)
+{
+    int n = nodeaff_topology_nr_nodes(topo);
+    uint64_t sum = 0;
+
+    for (int i = 0; i < n; i++) {
+        uint64_t free = 0, claimed = 0;
+
+        if (nodeaff_nodemap_test(set, (unsigned int)i) != 1 ||
+            nodeaff_topology_node_memory(topo, (unsigned int)i, NULL, &free) ||
+            nodeaff_topology_node_claimed(topo, (unsigned int)i, &claimed))
+            continue;
+        sum += free > claimed ? free - claimed : 0;
+    }
+    return sum;
+}
+
+/* Step 4 (issue 16): claim the guest's memory on its nodes before the
+ * first page is populated.  Guests started at the same time then either
+ * get all of it there or are refused here, with nothing populated, rather
+ * than racing for the same free pages and failing halfway (strict) or
+ * spilling (preferred).  Strict: the whole size, split over the set by
+ * nodeaff_claim_split(), or refused.  Preferred: what the set has free
+ * and unclaimed, up to the size, less 4 MiB left to Xen's own allocations
+ * between the look and the claim; the rest spills, unclaimed, as
+ * preferred affinity allows.  Without per-node claims in the hypervisor
+ * the build goes on without one (g->claim_rc says so). */
+static int claim_memory(struct nodeaff_handle *h, const struct pv_guest_config *cfg,
+                        struct pv_guest *g, char *why, size_t len)
+{
+    uint64_t bytes = (uint64_t)cfg->memory_mib << 20, pages[64], avail = 0;
+    struct nodeaff_topology *topo = NULL;
+    uint32_t short_node = 0;
+    int features = nodeaff_features(h), n, r, host_short;
+
+    if (features >= 0 && !(features & NODEAFF_FEATURE_CLAIMS)) {
+        g->claim_rc = -EOPNOTSUPP;
+        return 0;
+    }
+    r = nodeaff_topology_from_host(h, &topo);
+    if (r < 0) {
+        say(why, len, "cannot read the host topology for the claim: %s", strerror(-r));
+        return r;
+    }
+    avail = unclaimed_in(topo, g->nodes);
+    if (!(cfg->flags & NODEAFF_STRICT)) {
+        uint64_t room = avail > (4u << 20) ? avail - (4u << 20) : 0;
+
+        bytes = bytes < room ? bytes : room;
+    }
+    n = nodeaff_claim_split(topo, g->nodes, bytes & ~4095ULL, pages, 64);
+    nodeaff_topology_free(topo);
+    r = n < 0 ? n : nodeaff_domain_claim(h, g->domid, pages, (unsigned int)n,
+                                         &short_node, NULL);
+    /* The split refuses what the nodes cannot hold by the topology; the
+     * hypervisor, what they cannot hold now, or what the host cannot. */
+    host_short = n >= 0 && r == -ENOMEM && short_node == NODEAFF_CLAIM_HOST;
+    if (r == -ENOMEM) {
+        if (cfg->flags & NODEAFF_STRICT)
+            say(why, len, "%u MiB do not fit strictly on node(s) %s: %llu MiB there "
+                "are free and not claimed by other domains%s; refused at the claim, "
+                "nothing was populated", cfg->memory_mib, cfg->nodes,
+                (unsigned long long)(avail >> 20),
+                host_short ? " (the host as a whole is short)" : "");
+        else
+            say(why, len, "claiming %llu MiB on node(s) %s: other domains claimed it "
+                "meanwhile%s; refused at the claim, nothing was populated",
+                (unsigned long long)(bytes >> 20), cfg->nodes,
+                host_short ? " (the host as a whole is short)" : "");
+        return r;
+    }
+    if (r < 0) {
+        say(why, len, "claiming %u MiB on node(s) %s: %s", cfg->memory_mib, cfg->nodes,
+            strerror(-r));
+        return r;
+    }
+    g->claimed_pages = bytes >> 12;
+    return 0;
+}
+
+/* Step 6's end: what the populate left of the claim goes back. */
+static int claim_cancel(struct nodeaff_handle *h, struct pv_guest *g, char *why, size_t len)
+{
+    uint64_t left[64];
+    int n, r;
+
+    if (g->claim_rc)
+        return 0;
+    n = nodeaff_domain_get_claim(h, g->domid, left, 64, NULL);
+    for (int i = 0; i < n; i++)
+        g->claim_unused += left[i];
+    r = nodeaff_domain_cancel_claim(h, g->domid);
+    if (n < 0 || r < 0)
+        say(why, len, "cancelling what is left of the claim: %s",
+            strerror(-(n < 0 ? n : r)));
+    return n < 0 ? n : r;
+}
+
 static int create_domain(xc_interface *xch, const struct pv_guest_config *cfg,
                          uint32_t *ret_domid, struct timespec *ret_created,
                          char *why, size_t len)
@@ -260,7 +360,12 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
         goto out;
     }
 
-    /* 4. node affinity, BEFORE the first page is populated: Xen allocates
+    /* 4. the claim: the memory reserved on the nodes, or the guest refused
+     * here with nothing populated (its domain destroyed below). */
+    if ((r = claim_memory(h, cfg, g, why, len)))
+        goto out;
+
+    /* 5. node affinity, BEFORE the first page is populated: Xen allocates
      * each page by the affinity the domain has at that moment, and never
      * moves a page afterwards. */
     r = nodeaff_domain_set_affinity(h, g->domid, g->nodes, cfg->flags);
@@ -273,7 +378,7 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
         goto out;
     }
 
-    /* 5. the channels the guest's console and xenstore use (we are the
+    /* 6. the channels the guest's console and xenstore use (we are the
      * backend of both: remote domain 0). */
     r = xc_evtchn_alloc_unbound(xch, g->domid, 0);
     console_port = (unsigned int)r;
@@ -286,9 +391,10 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
         goto out;
     }
 
-    /* 6. the build: load and parse the kernel, populate the memory (the
-     * first allocation, placed by the affinity above), lay out the image,
-     * set up the vCPU, seed the grant table for console and xenstore. */
+    /* 7. the build: load and parse the kernel, populate the memory (the
+     * first allocation, placed by the affinity above, taken from the
+     * claim), cancel what is left of the claim, lay out the image, set up
+     * the vCPU, seed the grant table for console and xenstore. */
     dom = xc_dom_allocate(xch, cfg->cmdline, NULL);
     if (!dom) {
         r = -ENOMEM;
@@ -329,12 +435,14 @@ int pv_guest_boot(struct nodeaff_handle *h, xc_interface *xch,
         }
         goto out;
     }
+    if ((r = claim_cancel(h, g, why, len)))
+        goto out;
     STEP(xc_dom_build_image(dom), "building the image");
     STEP(xc_dom_boot_image(dom), "xc_dom_boot_image");
     STEP(xc_dom_gnttab_init(dom), "xc_dom_gnttab_init");
 #undef STEP
 
-    /* 7. xenstore and console, then 8. unpause. */
+    /* 8. xenstore and console, then 9. unpause. */
     if ((r = introduce(g, cfg, xc_dom_p2m(dom, dom->xenstore_pfn), store_port, why, len)) ||
         (r = console_open(g, xc_dom_p2m(dom, dom->console_pfn), console_port, why, len)))
         goto out;

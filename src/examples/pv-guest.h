@@ -6,9 +6,10 @@
  * functions so it can look at the guest between the steps.
  *
  * The order is the one libxl and xenguest use, with libnodeaff where it
- * belongs: create, max_vcpus, setmaxmem, placement, node affinity, and
- * only then the first populate (xc_dom_boot_mem_init).  See nodeaff(3),
- * "IN A TOOLSTACK".
+ * belongs: placement, create, max_vcpus, setmaxmem, a claim of the
+ * guest's memory on its nodes (issue 16), node affinity, and only then
+ * the first populate (xc_dom_boot_mem_init), after which what is left of
+ * the claim is cancelled.  See nodeaff(3), "IN A TOOLSTACK".
  */
 #ifndef PV_GUEST_H
 #define PV_GUEST_H
@@ -38,6 +39,11 @@ struct pv_guest {
     uint32_t domid;
     struct nodeaff_nodemap *nodes;   /* the affinity it was built with */
     struct timespec created_at;      /* CLOCK_MONOTONIC, at xc_domain_create */
+    /* The claim made before populating: 0 made; -EOPNOTSUPP the
+     * hypervisor has no per-node claims, the guest was built without. */
+    int claim_rc;
+    uint64_t claimed_pages;          /* claimed, all nodes */
+    uint64_t claim_unused;           /* left after the populate, cancelled */
     /* private */
     xc_interface *xch;
     struct xs_handle *xsh;
@@ -55,7 +61,9 @@ struct pv_guest {
  * (one sentence naming the cause) and leaves no domain behind:
  * -ENOENT  kernel or ramdisk unreadable (nothing created);
  * -EINVAL  bad configuration, a node set the host lacks (nothing created);
- * -ENOMEM  the memory does not fit (strict: on the node set);
+ * -ENOMEM  the memory does not fit (strict: on the node set), or its claim
+ *          was refused: the set's free memory others have not claimed is
+ *          too small (nothing was populated);
  * -EOPNOTSUPP strict affinity on a hypervisor without the series;
  * -ECONNREFUSED no xenstored to introduce the guest to;
  * other -errno from libxenctrl, libxenguest, libxenstore.
