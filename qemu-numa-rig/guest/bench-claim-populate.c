@@ -24,7 +24,7 @@
  * case rotating from step to step; PAGES / 8192 steps (default 65536
  * pages = 256 MiB per case) make a round, after which the four quarters
  * are emptied through XENMEM_decrease_reservation (timed per case), and
- * ROUNDS rounds (default 21) per order.  Only the populate calls are
+ * ROUNDS rounds (default 31) per order.  Only the populate calls are
  * timed for the goal; setting and cancelling the claims is not.
  *
  * Every case is checked as it runs: before a case without claims the host
@@ -312,7 +312,7 @@ static int round_once(struct bench *b, unsigned int order, unsigned int round,
 
 int main(int argc, char **argv)
 {
-    unsigned int rounds = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 21;
+    unsigned int rounds = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 31;
     static double pop[2][CASES][MAX_ROUNDS], dec[2][CASES][MAX_ROUNDS];
     static struct bench b = {.a = DOMID_INVALID, .b = DOMID_INVALID};
     double *step[2][CASES] = {{NULL}};
