@@ -357,7 +357,8 @@ int main(int argc, char **argv)
     tap_ok(series ? features == (NODEAFF_FEATURE_AFFINITY |
                                  NODEAFF_FEATURE_STRICT |
                                  NODEAFF_FEATURE_STATE |
-                                 NODEAFF_FEATURE_USAGE)
+                                 NODEAFF_FEATURE_USAGE |
+                                 NODEAFF_FEATURE_CLAIMS)
                   : features == 0,
            "features %#x: the series' own, or none on stock Xen", features);
 
