@@ -289,7 +289,7 @@ let check_claims h topo series =
         let c = get_claim h domid in
         ignore (ok (r = 1024 && c.pages = vec 1024)
                   (Printf.sprintf "populating 1024 pages consumed them: %s" (list_s (Array.to_list c.pages))));
-        (match claim h domid (vec (1 lsl 40)) with
+        (match claim h domid (vec (1 lsl 30)) with
          | Error { node = Some n; available } ->
              ignore (ok (n = last && available >= 1024)
                        (Printf.sprintf "a claim beyond the node: Error { node = Some %d; available = %d }" n available))
