@@ -142,7 +142,8 @@ def run(topo_file):
        f"features: {h.features!r}")
     series = Feature.STRICT in h.features
     if series:
-        ok(h.features == Feature.AFFINITY | Feature.STRICT | Feature.USAGE | Feature.STATE,
+        ok(h.features == (Feature.AFFINITY | Feature.STRICT | Feature.USAGE | Feature.STATE
+                          | Feature.CLAIMS),
            "patched Xen: every feature")
     else:
         ok(h.features == Feature.AFFINITY, "stock Xen: affinity only")

@@ -259,14 +259,63 @@ let check_example h series topo =
         ignore (ok (match r with Error _ -> true | Ok _ -> false)
                   "example on stock Xen: exits 1 with the EOPNOTSUPP message"))
 
+(* Node claims (patch 0008): a claim shows in the domain's and the host's
+   figures, populating consumes it, a claim beyond the node is refused
+   with the node it fell short on and changes nothing, cancel and destroy
+   leave nothing behind.  Stock Xen: EOPNOTSUPP. *)
+let check_claims h topo series =
+  let nodes = mem_nodes topo in
+  let last = List.nth nodes (List.length nodes - 1) in
+  let size = Topology.nr_nodes topo in
+  let domid = create_domain () in
+  let vec n = Array.init size (fun i -> if i = last then n else 0) in
+  let destroyed = ref false in
+  Fun.protect ~finally:(fun () -> if not !destroyed then destroy_domain domid) (fun () ->
+      if not series then (
+        let e = raised (fun () -> claim h domid (vec 16)) in
+        ignore (ok (e = "EOPNOTSUPP") ("stock Xen: claim raises Error EOPNOTSUPP: " ^ e)))
+      else (
+        let base = (host_claims h).per_node in
+        ignore (ok (claim h domid (vec 2048) = Ok ())
+                  (Printf.sprintf "claim 2048 pages on node %d" last));
+        let c = get_claim h domid in
+        ignore (ok (c.pages = vec 2048 && c.host_wide = 0)
+                  (Printf.sprintf "get_claim %s, no host-wide claim" (list_s (Array.to_list c.pages))));
+        let hc = (host_claims h).per_node in
+        ignore (ok (hc.(last) = base.(last) + 2048)
+                  (Printf.sprintf "host_claims %s include it" (list_s (Array.to_list hc))));
+        set_affinity h ~strict:true domid (Nodemap.of_list ~size [ last ]);
+        let r = populate domid 1024 in
+        let c = get_claim h domid in
+        ignore (ok (r = 1024 && c.pages = vec 1024)
+                  (Printf.sprintf "populating 1024 pages consumed them: %s" (list_s (Array.to_list c.pages))));
+        (match claim h domid (vec (1 lsl 30)) with
+         | Error { node = Some n; available } ->
+             ignore (ok (n = last && available >= 1024)
+                       (Printf.sprintf "a claim beyond the node: Error { node = Some %d; available = %d }" n available))
+         | Error { node = None; _ } -> ignore (ok false "a claim beyond the node: short on the host, not the node")
+         | Ok () -> ignore (ok false "a claim beyond the node was granted"));
+        ignore (ok ((get_claim h domid).pages = vec 1024) "the refused claim changed nothing");
+        cancel_claim h domid;
+        ignore (ok ((get_claim h domid).pages = vec 0) "cancel_claim: nothing left");
+        ignore (ok (claim h domid (vec 512) = Ok ()) "claim again");
+        destroy_domain domid;
+        destroyed := true;
+        let after = (host_claims h).per_node in
+        ignore (ok (after = base)
+                  (Printf.sprintf "destroy released it: host claims %s" (list_s (Array.to_list after))));
+        let e = raised (fun () -> get_claim h domid) in
+        ignore (ok (e = "ESRCH") ("get_claim on the destroyed domain: " ^ e))))
+
 let run () =
   let h = try interface_open () with e -> print_endline ("Bail out! interface_open: " ^ Printexc.to_string e); exit 1 in
   let fs = features h in
   let series = List.mem Strict fs in
-  if series then ignore (ok (fs = [ Affinity; Strict; Usage; State ]) "patched Xen: every feature")
+  if series then ignore (ok (fs = [ Affinity; Strict; Usage; State; Claims ]) "patched Xen: every feature")
   else ignore (ok (fs = [ Affinity ]) "stock Xen: Affinity only");
   let topo = check_topology h in
   check_domain h topo series;
+  check_claims h topo series;
   check_example h series topo;
   close h;
   check_lifetime ()

@@ -17,6 +17,7 @@ type errno =
   | ENODEV
   | EPROTONOSUPPORT
   | EPROTO
+  | EBUSY
   | Other of int
 (* The constant constructors' order is errno_order[] in the stubs. *)
 
@@ -135,7 +136,7 @@ module Placement = struct
 end
 
 type handle
-type feature = Affinity | Strict | Usage | State
+type feature = Affinity | Strict | Usage | State | Claims
 
 external interface_open_ : unit -> handle = "nodeaff_ml_interface_open"
 external close : handle -> unit = "nodeaff_ml_close"
@@ -148,6 +149,30 @@ external reset_affinity : handle -> int -> unit = "nodeaff_ml_reset_affinity"
 external get_usage : handle -> int -> int array = "nodeaff_ml_get_usage"
 external domain_list : handle -> int list = "nodeaff_ml_domain_list"
 external topology : handle -> Topology.t = "nodeaff_ml_topology_of_host"
+external claim_ : handle -> int -> int array -> (int * int) option = "nodeaff_ml_claim"
+external cancel_claim : handle -> int -> unit = "nodeaff_ml_cancel_claim"
+external get_claim_ : handle -> int -> int array * int = "nodeaff_ml_get_claim"
+external host_claims_ : handle -> int array * int = "nodeaff_ml_host_claims"
+
+type shortfall = { node : int option; available : int }
+
+(* The stubs give Some (node, available) for -ENOMEM, node -1 = the host. *)
+let claim h domid pages =
+  match claim_ h domid pages with
+  | None -> Ok ()
+  | Some (node, available) -> Error { node = (if node < 0 then None else Some node); available }
+
+type domain_claim = { pages : int array; host_wide : int }
+
+let get_claim h domid =
+  let pages, host_wide = get_claim_ h domid in
+  { pages; host_wide }
+
+type host_claims = { per_node : int array; all_claims : int }
+
+let host_claims h =
+  let per_node, all_claims = host_claims_ h in
+  { per_node; all_claims }
 
 let interface_open () = interface_open_ ()
 
@@ -160,7 +185,7 @@ let features h =
   let bits = features_ h in
   List.filter_map
     (fun (bit, f) -> if bits land bit <> 0 then Some f else None)
-    [ (1, Affinity); (2, Strict); (4, Usage); (8, State) ]
+    [ (1, Affinity); (2, Strict); (4, Usage); (8, State); (16, Claims) ]
 
 let set_affinity h ?(strict = false) domid nodes = set_affinity_ h domid nodes strict
 

@@ -32,6 +32,7 @@ type errno =
       (** a Xen release this libnodeaff does not know: upstream operations
           refused (see nodeaff(3), XEN RELEASES) *)
   | EPROTO  (** the hypervisor's series speaks another version *)
+  | EBUSY  (** claims: the domain holds a host-wide XENMEM_claim_pages claim *)
   | Other of int  (** any other errno, e.g. passed through from Xen *)
 
 (** Where a nodeset failed to parse: [reason] is the library's
@@ -161,7 +162,7 @@ type handle
 (** An open hypervisor handle.  Calls hold the OCaml runtime lock, so a
     handle cannot be closed by another thread while a call on it runs. *)
 
-type feature = Affinity | Strict | Usage | State
+type feature = Affinity | Strict | Usage | State | Claims  (** Claims: patch 0008 *)
 
 val interface_open : unit -> handle
 (** Opens the local hypervisor (in dom0, as root).  [Error ENOENT] or
@@ -177,7 +178,7 @@ val with_handle : (handle -> 'a) -> 'a
 (** Opens, runs, closes (also when the function raises). *)
 
 val features : handle -> feature list
-(** [[Affinity]] on stock Xen; all four with the libnodeaff series. *)
+(** [[Affinity]] on stock Xen; all five with the libnodeaff series. *)
 
 val set_affinity : handle -> ?strict:bool -> int -> Nodemap.t -> unit
 (** [set_affinity h domid nodes]: preferred, or strict ([Error EOPNOTSUPP]
@@ -206,3 +207,33 @@ val domain_list : handle -> int list
 
 val topology : handle -> Topology.t
 (** The running hypervisor's topology. *)
+
+(** {2 Node claims} (feature [Claims]; see libnodeaff(3), NODE CLAIMS) *)
+
+(** Where a refused claim fell short: [node] [None] is the host as a
+    whole; [available] the pages the domain could have claimed there. *)
+type shortfall = { node : int option; available : int }
+
+val claim : handle -> int -> int array -> (unit, shortfall) result
+(** [claim h domid pages] claims [pages.(n)] 4 KiB pages on node [n], all
+    or nothing, replacing the domain's claim (all zeros cancels).
+    [Error shortfall] when a node or the host lacks free unclaimed pages
+    (nothing claimed).  Raises [Error EOPNOTSUPP] without [Claims],
+    [Error EBUSY] when the domain holds a host-wide claim, [Error ERANGE]
+    for a node the host lacks, [Error EINVAL] beyond the domain's
+    max_pages; [Invalid_argument] for a negative count. *)
+
+val cancel_claim : handle -> int -> unit
+(** Cancels the domain's node claims (no claim is not an error). *)
+
+type domain_claim = { pages : int array; host_wide : int }
+
+val get_claim : handle -> int -> domain_claim
+(** The domain's outstanding node claims per node, and its host-wide
+    (XENMEM_claim_pages) claim, in pages. *)
+
+type host_claims = { per_node : int array; all_claims : int }
+
+val host_claims : handle -> host_claims
+(** Every node's claimed pages (all domains), and every outstanding claim
+    host-wide claims included, in pages. *)

@@ -45,7 +45,7 @@
  * Other of int is the only non-constant one. */
 static const int errno_order[] = {
     EINVAL, ERANGE, EOVERFLOW, ENOENT, EACCES, EPERM, ESRCH, EOPNOTSUPP,
-    ENOSPC, ENOMEM, ENOBUFS, ENODEV, EPROTONOSUPPORT, EPROTO,
+    ENOSPC, ENOMEM, ENOBUFS, ENODEV, EPROTONOSUPPORT, EPROTO, EBUSY,
 };
 #define NR_ERRNOS (sizeof(errno_order) / sizeof(errno_order[0]))
 
@@ -740,6 +740,89 @@ CAMLprim value nodeaff_ml_get_usage(value v, value domid)
     for (i = 0; i < n; i++)
         Store_field(arr, i, Val_long((intnat)pages[i]));
     CAMLreturn(arr);
+}
+
+/* Some (node, available) when the claim fell short (-ENOMEM; node -1 for
+ * the host as a whole), None when it was granted; other errors raise. */
+CAMLprim value nodeaff_ml_claim(value v, value domid, value arr)
+{
+    CAMLparam3(v, domid, arr);
+    CAMLlocal2(res, pair);
+    uint64_t pages[NODEAFF_NODEMAP_MAX_NODES > 1024 ? 1024 : NODEAFF_NODEMAP_MAX_NODES];
+    mlsize_t i, n = Wosize_val(arr);
+    uint32_t node = 0;
+    uint64_t avail = 0;
+    int ret;
+
+    if (n > sizeof(pages) / sizeof(pages[0]))
+        raise_error(-ERANGE, "nodeaff_domain_claim");
+    for (i = 0; i < n; i++) {
+        intnat c = Long_val(Field(arr, i));
+
+        if (c < 0)
+            caml_invalid_argument("Nodeaff.claim: a negative page count");
+        pages[i] = (uint64_t)c;
+    }
+    ret = nodeaff_domain_claim(handle_of(v), domid_val(domid), pages,
+                               (unsigned int)n, &node, &avail);
+    if (ret == -ENOMEM) {
+        pair = caml_alloc_tuple(2);
+        Store_field(pair, 0, Val_long(node == NODEAFF_CLAIM_HOST ? -1 : (intnat)node));
+        Store_field(pair, 1, Val_long((intnat)avail));
+        res = caml_alloc_some(pair);
+        CAMLreturn(res);
+    }
+    check(ret, "nodeaff_domain_claim");
+    CAMLreturn(Val_none);
+}
+
+CAMLprim value nodeaff_ml_cancel_claim(value v, value domid)
+{
+    CAMLparam2(v, domid);
+    check(nodeaff_domain_cancel_claim(handle_of(v), domid_val(domid)),
+          "nodeaff_domain_cancel_claim");
+    CAMLreturn(Val_unit);
+}
+
+/* (pages per node, a second figure) from a per-node claim query. */
+static value claims_pair(const uint64_t *pages, int n, uint64_t other)
+{
+    CAMLparam0();
+    CAMLlocal2(arr, pair);
+    int i;
+
+    arr = caml_alloc_tuple((mlsize_t)n);
+    for (i = 0; i < n; i++)
+        Store_field(arr, i, Val_long((intnat)pages[i]));
+    pair = caml_alloc_tuple(2);
+    Store_field(pair, 0, arr);
+    Store_field(pair, 1, Val_long((intnat)other));
+    CAMLreturn(pair);
+}
+
+CAMLprim value nodeaff_ml_get_claim(value v, value domid)
+{
+    CAMLparam2(v, domid);
+    uint64_t pages[NODEAFF_NODEMAP_MAX_NODES > 1024 ? 1024 : NODEAFF_NODEMAP_MAX_NODES];
+    uint64_t host_wide = 0;
+    int n;
+
+    n = check(nodeaff_domain_get_claim(handle_of(v), domid_val(domid), pages,
+                                       sizeof(pages) / sizeof(pages[0]), &host_wide),
+              "nodeaff_domain_get_claim");
+    CAMLreturn(claims_pair(pages, n, host_wide));
+}
+
+CAMLprim value nodeaff_ml_host_claims(value v)
+{
+    CAMLparam1(v);
+    uint64_t pages[NODEAFF_NODEMAP_MAX_NODES > 1024 ? 1024 : NODEAFF_NODEMAP_MAX_NODES];
+    uint64_t all = 0;
+    int n;
+
+    n = check(nodeaff_host_claims(handle_of(v), pages, sizeof(pages) / sizeof(pages[0]), &all),
+              "nodeaff_host_claims");
+    CAMLreturn(claims_pair(pages, n, all));
 }
 
 CAMLprim value nodeaff_ml_domain_list(value v)

@@ -77,6 +77,7 @@ let constructor : Nodeaff.errno -> string = function
   | ENODEV -> "ENODEV"
   | EPROTONOSUPPORT -> "EPROTONOSUPPORT"
   | EPROTO -> "EPROTO"
+  | EBUSY -> "EBUSY"
   | Other _ -> "Other"
 
 let test_errnos () =

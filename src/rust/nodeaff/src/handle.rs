@@ -22,6 +22,8 @@ impl Features {
     pub const USAGE: Features = Features(sys::NODEAFF_FEATURE_USAGE);
     /// Explicit/automatic and strict state (the series).
     pub const STATE: Features = Features(sys::NODEAFF_FEATURE_STATE);
+    /// Per-node claims (the series' patch 0008).
+    pub const CLAIMS: Features = Features(sys::NODEAFF_FEATURE_CLAIMS);
 
     pub fn contains(self, other: Features) -> bool {
         self.0 & other.0 == other.0
@@ -43,6 +45,53 @@ pub struct State {
     /// The hypervisor computes the set (no explicit affinity).
     pub auto: bool,
     pub strict: bool,
+}
+
+/// Where a claim fell short (`Handle::claim` refused with ENOMEM): nothing
+/// was claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClaimShortfall {
+    /// The node that lacked free unclaimed pages; `None`: the host as a
+    /// whole (all other claims, host-wide ones included).
+    pub node: Option<u32>,
+    /// Pages the domain could have claimed there.
+    pub available: u64,
+}
+
+/// A claim refused: ENOMEM with where it fell short, or another errno.
+#[derive(Debug)]
+pub enum ClaimError {
+    Short(ClaimShortfall),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClaimError::Short(ClaimShortfall { node: Some(n), available }) => write!(
+                f,
+                "node {} has only {} pages free and unclaimed for this domain; nothing was claimed",
+                n, available
+            ),
+            ClaimError::Short(ClaimShortfall { node: None, available }) => write!(
+                f,
+                "the host has only {} pages outside other claims; nothing was claimed",
+                available
+            ),
+            ClaimError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ClaimError {}
+
+impl From<ClaimError> for io::Error {
+    fn from(e: ClaimError) -> io::Error {
+        match e {
+            ClaimError::Short(_) => io::Error::from_raw_os_error(12), // ENOMEM
+            ClaimError::Io(e) => e,
+        }
+    }
 }
 
 /// A handle on the local hypervisor (dom0, root).
@@ -131,6 +180,74 @@ impl Handle {
             let rc = unsafe {
                 sys::nodeaff_domain_get_usage(self.as_ptr(), domid, pages.as_mut_ptr(), room as u32)
             };
+            // ENOBUFS: a host with more nodes than room; grow and retry.
+            if rc == -105 && room < sys::NODEAFF_NODEMAP_MAX_NODES as usize {
+                room *= 4;
+                continue;
+            }
+            let n = check(rc)?;
+            pages.truncate(n as usize);
+            return Ok(pages);
+        }
+    }
+
+    /// Claims `pages[n]` 4 KiB pages on node `n` for the domain, all or
+    /// nothing, replacing its previous claim (all zeros cancels).  A
+    /// shortfall is `ClaimError::Short`; other errors as nodeaff(3) says
+    /// (EOPNOTSUPP without `Features::CLAIMS`, EBUSY with a host-wide
+    /// claim held, ERANGE for a node the host lacks).
+    pub fn claim(&self, domid: u32, pages: &[u64]) -> Result<(), ClaimError> {
+        let nr = u32::try_from(pages.len())
+            .map_err(|_| ClaimError::Io(io::Error::from_raw_os_error(22)))?;
+        let mut node = 0u32;
+        let mut avail = 0u64;
+        // SAFETY: live handle; pages has nr entries; out-pointers are ours.
+        let rc = unsafe {
+            sys::nodeaff_domain_claim(self.as_ptr(), domid, pages.as_ptr(), nr, &mut node, &mut avail)
+        };
+        if rc == -12 {
+            return Err(ClaimError::Short(ClaimShortfall {
+                node: if node == sys::NODEAFF_CLAIM_HOST { None } else { Some(node) },
+                available: avail,
+            }));
+        }
+        check(rc).map(drop).map_err(ClaimError::Io)
+    }
+
+    /// Cancels the domain's node claims (not an error without one).
+    pub fn cancel_claim(&self, domid: u32) -> io::Result<()> {
+        // SAFETY: live handle.
+        check(unsafe { sys::nodeaff_domain_cancel_claim(self.as_ptr(), domid) }).map(drop)
+    }
+
+    /// The domain's outstanding node claims, pages per node id, and its
+    /// host-wide (XENMEM_claim_pages) claim in pages.
+    pub fn get_claim(&self, domid: u32) -> io::Result<(Vec<u64>, u64)> {
+        let mut host_wide = 0u64;
+        let pages = self.per_node(|buf, room| {
+            // SAFETY: live handle; buf has room entries.
+            unsafe { sys::nodeaff_domain_get_claim(self.as_ptr(), domid, buf, room, &mut host_wide) }
+        })?;
+        Ok((pages, host_wide))
+    }
+
+    /// The host's node-claimed pages per node id (all domains), and every
+    /// outstanding claim in pages, host-wide ones included.
+    pub fn host_claims(&self) -> io::Result<(Vec<u64>, u64)> {
+        let mut all = 0u64;
+        let pages = self.per_node(|buf, room| {
+            // SAFETY: live handle; buf has room entries.
+            unsafe { sys::nodeaff_host_claims(self.as_ptr(), buf, room, &mut all) }
+        })?;
+        Ok((pages, all))
+    }
+
+    /// A per-node query into a buffer grown until the host's nodes fit.
+    fn per_node(&self, mut call: impl FnMut(*mut u64, u32) -> i32) -> io::Result<Vec<u64>> {
+        let mut room = 64usize;
+        loop {
+            let mut pages = vec![0u64; room];
+            let rc = call(pages.as_mut_ptr(), room as u32);
             // ENOBUFS: a host with more nodes than room; grow and retry.
             if rc == -105 && room < sys::NODEAFF_NODEMAP_MAX_NODES as usize {
                 room *= 4;

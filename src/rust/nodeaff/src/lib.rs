@@ -26,7 +26,7 @@ mod placement;
 mod topology;
 
 pub use error::{errno, ParseError, ParseReason, TopologyFileError};
-pub use handle::{Features, Handle, Mode, State};
+pub use handle::{ClaimError, ClaimShortfall, Features, Handle, Mode, State};
 pub use nodemap::{Format, Iter, NodeMap, DEFAULT_SIZE, MAX_NODES};
 pub use placement::{config_nodes, Candidate, ConfigNodes, Placement};
 pub use topology::Topology;

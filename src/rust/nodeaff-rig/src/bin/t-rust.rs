@@ -13,7 +13,7 @@ mod xc;
 use std::io;
 use std::process::Command;
 
-use nodeaff::{Features, Handle, Mode, NodeMap, Topology};
+use nodeaff::{ClaimError, ClaimShortfall, Features, Handle, Mode, NodeMap, Topology};
 
 const EINVAL: i32 = 22;
 const ESRCH: i32 = 3;
@@ -60,6 +60,45 @@ fn json_array(text: &str, key: &str) -> Option<Vec<u64>> {
     text[i..j].split(',').filter(|s| !s.is_empty()).map(|s| s.trim().parse().ok()).collect()
 }
 
+/// Node claims through the safe API (patch 0008): a claim shows in the
+/// domain's and the host's figures, populating consumes it, a claim larger
+/// than the node's free memory is refused with where it fell short, and
+/// cancel and destroy leave nothing behind.
+fn check_claims(t: &mut Tap, h: &Handle, xc: &xc::Xc, node: usize, nr_nodes: usize) {
+    let (base, _) = h.host_claims().unwrap_or_default();
+    t.ok(base.len() == nr_nodes, &format!("host_claims: one entry per node {:?}", base));
+    let mut dom = xc.create().expect("create a domain");
+    let id = dom.id;
+    let mut want = vec![0u64; nr_nodes];
+    want[node] = 2048;
+    t.ok(h.claim(id, &want).is_ok(), &format!("claim 2048 pages on node {}", node));
+    let got = h.get_claim(id);
+    t.ok(matches!(&got, Ok((p, 0)) if *p == want), &format!("get_claim {:?}", got));
+    let host = h.host_claims().map(|(p, _)| p).unwrap_or_default();
+    t.ok(host.get(node).copied() == Some(base[node] + 2048), &format!("host_claims {:?} include it", host));
+    let strict = NodeMap::from_nodes(nr_nodes as u32, [node as u32]).unwrap();
+    t.ok(h.set_affinity(id, &strict, Mode::Strict).is_ok(), "strict on the claimed node");
+    t.ok(dom.populate(1024).is_ok(), "populated 1024 pages");
+    let got = h.get_claim(id).map(|(p, _)| p).unwrap_or_default();
+    t.ok(got.get(node).copied() == Some(1024), &format!("populate consumed half the claim: {:?}", got));
+    let mut huge = vec![0u64; nr_nodes];
+    huge[node] = 1 << 30; // 4 TiB: beyond the node, within max_pages (32 bits)
+    let r = h.claim(id, &huge);
+    t.ok(
+        matches!(r, Err(ClaimError::Short(ClaimShortfall { node: Some(n), .. })) if n as usize == node),
+        &format!("a claim beyond the node is Short at node {}: {:?}", node, r),
+    );
+    let got = h.get_claim(id).map(|(p, _)| p).unwrap_or_default();
+    t.ok(got.get(node).copied() == Some(1024), "the refused claim changed nothing");
+    t.ok(h.cancel_claim(id).is_ok(), "cancel_claim");
+    t.ok(h.get_claim(id).map(|(p, _)| p.iter().sum::<u64>()).ok() == Some(0), "no claim left");
+    t.ok(h.claim(id, &want).is_ok(), "claim again");
+    drop(dom);
+    let after = h.host_claims().map(|(p, _)| p).unwrap_or_default();
+    t.ok(after == base, &format!("destroy released it: host claims {:?}", after));
+    t.errno(h.get_claim(id), ESRCH, "get_claim on the destroyed domain is ESRCH");
+}
+
 fn main() {
     let mut t = Tap { n: 0, failed: 0 };
     let topo_path = std::env::args().nth(1).unwrap_or_else(|| "/rig/topology.topo".into());
@@ -71,10 +110,12 @@ fn main() {
         }
     };
     let f = h.features();
-    let all = Features(Features::AFFINITY.0 | Features::STRICT.0 | Features::USAGE.0 | Features::STATE.0);
+    let all = Features(
+        Features::AFFINITY.0 | Features::STRICT.0 | Features::USAGE.0 | Features::STATE.0 | Features::CLAIMS.0,
+    );
     let series = f == all;
     println!("# features {:#x}: {}", f.0, if series { "the libnodeaff series" } else { "stock" });
-    t.ok(series || f == Features::AFFINITY, "features: all four (series) or affinity only (stock)");
+    t.ok(series || f == Features::AFFINITY, "features: all five (series) or affinity only (stock)");
 
     let file = Topology::from_file(&topo_path).expect("the rig's topology file");
     let host = Topology::from_host(&h);
@@ -118,10 +159,13 @@ fn main() {
             hs.into_iter().map(|x| x.join().unwrap()).collect()
         });
         t.ok(results.iter().all(|&b| b), "4 threads x 50 usage queries on one &Handle agree");
+        check_claims(&mut t, &h, &xc, last as usize, nr_nodes as usize);
     } else {
         t.errno(h.set_affinity(id, &node, Mode::Strict), EOPNOTSUPP, "stock: strict set is EOPNOTSUPP");
         t.errno(h.get_state(id), EOPNOTSUPP, "stock: get_state is EOPNOTSUPP");
         t.errno(h.usage(id), EOPNOTSUPP, "stock: usage is EOPNOTSUPP");
+        t.errno(h.cancel_claim(id), EOPNOTSUPP, "stock: cancel_claim is EOPNOTSUPP");
+        t.errno(h.host_claims(), EOPNOTSUPP, "stock: host_claims is EOPNOTSUPP");
         t.ok(h.set_affinity(id, &node, Mode::Preferred).is_ok(), "stock: preferred set works");
         let got = h.get_affinity(id);
         t.ok(matches!(&got, Ok(m) if *m == node), &format!("stock: get_affinity {:?}", got));
