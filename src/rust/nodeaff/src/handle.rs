@@ -173,22 +173,10 @@ impl Handle {
     /// Pages the domain owns on each node, indexed by node id, one entry
     /// per host node.  EOPNOTSUPP without the series.
     pub fn usage(&self, domid: u32) -> io::Result<Vec<u64>> {
-        let mut room = 64usize;
-        loop {
-            let mut pages = vec![0u64; room];
-            // SAFETY: live handle; pages has room entries.
-            let rc = unsafe {
-                sys::nodeaff_domain_get_usage(self.as_ptr(), domid, pages.as_mut_ptr(), room as u32)
-            };
-            // ENOBUFS: a host with more nodes than room; grow and retry.
-            if rc == -105 && room < sys::NODEAFF_NODEMAP_MAX_NODES as usize {
-                room *= 4;
-                continue;
-            }
-            let n = check(rc)?;
-            pages.truncate(n as usize);
-            return Ok(pages);
-        }
+        self.per_node(|buf, room| {
+            // SAFETY: live handle; buf has room entries.
+            unsafe { sys::nodeaff_domain_get_usage(self.as_ptr(), domid, buf, room) }
+        })
     }
 
     /// Claims `pages[n]` 4 KiB pages on node `n` for the domain, all or
