@@ -1,50 +1,19 @@
 /* The rig's real guest: see real-guest.h. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "real-guest.h"
+#include "rig-guest.h"
 
 int real_guest_present(void)
 {
     return access(REAL_GUEST_KERNEL, R_OK) == 0 && access(REAL_GUEST_RAMDISK, R_OK) == 0;
 }
 
-int real_guest_sh(char *out, size_t len, const char *fmt, ...)
-{
-    char cmd[1024], sink[256];
-    va_list ap;
-    size_t n = 0, got;
-    FILE *p;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-    p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    /* Read to the end either way: the command must not block on a pipe. */
-    while ((got = fread(sink, 1, sizeof(sink), p)) > 0) {
-        if (out && n + 1 < len) {
-            size_t k = got < len - 1 - n ? got : len - 1 - n;
-
-            memcpy(out + n, sink, k);
-            n += k;
-        }
-    }
-    if (out && len)
-        out[n] = 0;
-    st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 int real_guest_start_xenstore(char *out, size_t len)
 {
-    return real_guest_sh(out, len,
+    return rig_sh(out, len,
         "mkdir -p /var/run/xenstored /var/lib/xenstored /var/log/xen /var/lib/xen /etc/xen"
         " && : >/etc/xen/xl.conf"
         " && (xenstored --pid-file /var/run/xenstored.pid >/tmp/xenstored.log 2>&1 &)"

@@ -28,9 +28,5 @@ int real_guest_boot(struct nodeaff_handle *h, xc_interface *xch, unsigned int no
                     unsigned int memory_mib, unsigned int maxmem_mib, unsigned int flags,
                     const char *seclabel, struct pv_guest *g, char *why, size_t len);
 
-/* Runs a shell command with stdout and stderr in out (optional).
- * Returns its exit status, or -1. */
-int real_guest_sh(char *out, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,8 +1,10 @@
 /* Toolstack-side helpers for the in-guest tests (see rig-guest.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rig-guest.h"
@@ -796,4 +798,34 @@ int rig_flask_enforcing(xc_interface *xch)
     if (r >= 0)
         return r;
     return errno ? -errno : -EIO;
+}
+
+int rig_sh(char *out, size_t len, const char *fmt, ...)
+{
+    char cmd[1024], sink[256];
+    va_list ap;
+    size_t n = 0, got;
+    FILE *p;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+    p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    /* Read to the end either way: the command must not block on a pipe. */
+    while ((got = fread(sink, 1, sizeof(sink), p)) > 0) {
+        if (out && n + 1 < len) {
+            size_t k = got < len - 1 - n ? got : len - 1 - n;
+
+            memcpy(out + n, sink, k);
+            n += k;
+        }
+    }
+    if (out && len)
+        out[n] = 0;
+    st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -193,4 +193,9 @@ int rig_fresh_domain_works(struct rig_env *env, const char **ret_step);
  * the xsm_op with -ENOSYS): -ENOSYS; else -errno. */
 int rig_flask_enforcing(xc_interface *xch);
 
+/* Runs a shell command with stdout and stderr in out (optional).
+ * Returns its exit status, or -1. */
+int rig_sh(char *out, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -35,12 +35,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rig-guest.h"
@@ -60,40 +58,6 @@ static unsigned int nr, cnode;          /* node ids; the claimed node */
 static uint64_t sub0(uint64_t a, uint64_t b)
 {
     return a > b ? a - b : 0;
-}
-
-/* Runs a shell command, output in out (optional).  Returns its status. */
-static int sh(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t len, const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    FILE *p;
-    size_t got = 0;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-    p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    if (out && len) {
-        size_t n;
-
-        while (got + 1 < len && (n = fread(out + got, 1, len - 1 - got, p)) > 0)
-            got += n;
-        out[got] = '\0';
-    }
-    {
-        char sink[512];
-
-        while (fread(sink, 1, sizeof(sink), p) > 0)
-            ;
-    }
-    st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void diag_tail(const char *who, const char *text, int lines)
@@ -274,11 +238,11 @@ static const char *start_xl(char *out, size_t len)
 {
     FILE *f;
 
-    if (sh(NULL, 0, "command -v xl && command -v xenstored && command -v xenconsoled"))
+    if (rig_sh(NULL, 0, "command -v xl && command -v xenstored && command -v xenconsoled"))
         return "xl, xenstored or xenconsoled is not in this dom0";
     if (access(GUEST_KERNEL, R_OK) || access(GUEST_RAMDISK, R_OK))
         return "no guest kernel in dom0 (rig --guest-payload carries it)";
-    sh(NULL, 0, "mkdir -p /var/run/xenstored /var/lib/xenstored /var/log/xen/console "
+    rig_sh(NULL, 0, "mkdir -p /var/run/xenstored /var/lib/xenstored /var/log/xen/console "
        "/var/lib/xen /var/run/xen /etc/xen");
     f = fopen("/etc/xen/xl.conf", "w");
     if (!f)
@@ -287,14 +251,14 @@ static const char *start_xl(char *out, size_t len)
      * on it.  No autoballooning: dom0 has its fixed dom0_mem. */
     fprintf(f, "claim_mode=1\nautoballoon=\"off\"\n");
     fclose(f);
-    if (sh(NULL, 0, "test -S /var/run/xenstored/socket") != 0) {
-        sh(NULL, 0, "xenstored --pid-file /var/run/xenstored.pid </dev/null "
+    if (rig_sh(NULL, 0, "test -S /var/run/xenstored/socket") != 0) {
+        rig_sh(NULL, 0, "xenstored --pid-file /var/run/xenstored.pid </dev/null "
            ">/tmp/xenstored.log 2>&1; for i in 1 2 3 4 5 6 7 8 9 10; do "
            "test -S /var/run/xenstored/socket && break; sleep 0.2; done");
-        if (sh(out, len, "timeout 30 xen-init-dom0"))
+        if (rig_sh(out, len, "timeout 30 xen-init-dom0"))
             return "xen-init-dom0 failed";
     }
-    sh(NULL, 0, "xenconsoled --log=guest --log-dir=/var/log/xen/console </dev/null "
+    rig_sh(NULL, 0, "xenconsoled --log=guest --log-dir=/var/log/xen/console </dev/null "
        ">/tmp/xenconsoled.log 2>&1");
     return NULL;
 }
@@ -332,12 +296,12 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
         return -1;
     }
     xl_up = 1;
-    tap_diag("xl: %s", sh(out, sizeof(out), "xl info | grep '^xen_version'")
+    tap_diag("xl: %s", rig_sh(out, sizeof(out), "xl info | grep '^xen_version'")
                  ? "xl info failed" : strtok(out, "\n"));
 
     /* xl info: the node claims are outstanding claims. */
     physinfo(&fr, &outst);
-    r = sh(out, sizeof(out), "timeout 30 xl info");
+    r = rig_sh(out, sizeof(out), "timeout 30 xl info");
     xo = xl_info_field(out, "outstanding_claims");
     xf = xl_info_field(out, "free_memory");
     tap_ok(r == 0 && xo == (long long)(node_total / MIB_PAGES) &&
@@ -352,10 +316,10 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
     before = nodeaff_domain_list(env.h, NULL, 0);
     write_cfg("/etc/xen/t-claims-big.cfg", "claimbig", outside / MIB_PAGES + 64);
     sampler_start(&smp);
-    r = sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-big.cfg");
+    r = rig_sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-big.cfg");
     drop = sampler_stop(&smp);
     if (r == 0)
-        sh(NULL, 0, "xl destroy claimbig");
+        rig_sh(NULL, 0, "xl destroy claimbig");
     else
         diag_tail("xl create claimbig", out, 6);
     claim_of(claimer, got, &hw);
@@ -374,12 +338,12 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
     /* A small guest next to the claims. */
     write_cfg("/etc/xen/t-claims-xl.cfg", "claimguest", GUEST_MIB);
     sampler_start(&smp);
-    r = sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-xl.cfg");
+    r = rig_sh(out, sizeof(out), "timeout 120 xl create /etc/xen/t-claims-xl.cfg");
     drop = sampler_stop(&smp);
     if (!tap_ok(r == 0, "xl create of a %d MiB PV guest (claim_mode=1) next to the node "
                 "claims: exit %d", GUEST_MIB, r))
         diag_tail("xl create claimguest", out, 12);
-    else if (sh(out, sizeof(out), "xl domid claimguest") == 0)
+    else if (rig_sh(out, sizeof(out), "xl domid claimguest") == 0)
         domid = atoi(out);
     if (domid > 0) {
         int64_t tot = rig_domain_tot_pages(env.xch, (uint32_t)domid);
@@ -399,7 +363,7 @@ static int xl_create_next_to(uint32_t claimer, const uint64_t *claim)
                "xl's guest took %" PRIu64 " pages of node %u, at most the %d left unclaimed "
                "(%s)", r == (int)nr ? usage[cnode] : 0, cnode, RESERVE,
                rig_fmt_pages(usage, nr));
-        r = sh(out, sizeof(out), "timeout 30 xl info");
+        r = rig_sh(out, sizeof(out), "timeout 30 xl info");
         xo = xl_info_field(out, "outstanding_claims");
         tap_ok(r == 0 && xo == (long long)(node_total / MIB_PAGES),
                "xl info with the guest up: outstanding_claims %lld MiB, still the node claims",
@@ -475,7 +439,7 @@ int main(int argc, char **argv)
            done, node_total, r, usage[cnode], cnode, rig_fmt_pages(got, nr));
 
     if (xl_domid > 0) {
-        r = sh(out, sizeof(out), "timeout 60 xl destroy claimguest");
+        r = rig_sh(out, sizeof(out), "timeout 60 xl destroy claimguest");
         tap_ok(r == 0, "xl destroy: exit %d", r);
     }
     rig_domain_destroy(env.xch, (uint32_t)claimer);
@@ -488,10 +452,10 @@ int main(int argc, char **argv)
     if (xl_up) {
         long long xo;
 
-        r = sh(out, sizeof(out), "timeout 30 xl info");
+        r = rig_sh(out, sizeof(out), "timeout 30 xl info");
         xo = xl_info_field(out, "outstanding_claims");
         tap_ok(r == 0 && xo == 0, "xl info: outstanding_claims %lld", xo);
-        sh(NULL, 0, "kill $(cat /var/run/xenstored.pid) 2>/dev/null");
+        rig_sh(NULL, 0, "kill $(cat /var/run/xenstored.pid) 2>/dev/null");
     }
     rig_env_close(&env);
     return tap_done();

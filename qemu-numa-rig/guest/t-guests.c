@@ -273,18 +273,18 @@ static void case_bad_input(void)
     int before = nr_domains(), r;
     uint64_t too_much = env.mem_bytes[home] / (1 << 20) + 64;
 
-    r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel /rig/domu/no-such-kernel "
+    r = rig_sh(out, sizeof(out), "pv-guest-toolstack --kernel /rig/domu/no-such-kernel "
             "--ramdisk %s --nodes %u --preferred", REAL_GUEST_RAMDISK, home);
     tap_ok(r == 2 && strstr(out, "cannot read the kernel /rig/domu/no-such-kernel") &&
            nr_domains() == before,
            "toolstack, missing kernel: exit %d, \"%s\", %d domain(s) as before", r,
            last_line(out), before);
-    r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s --nodes %u",
+    r = rig_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s --nodes %u",
             REAL_GUEST_KERNEL, REAL_GUEST_RAMDISK, nr + 3);
     tap_ok(r == 2 && strstr(out, "does not have") && nr_domains() == before,
            "toolstack, node %u on a %u-node host: exit %d, \"%s\", nothing left", nr + 3,
            nr, r, last_line(out));
-    r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s --nodes %u "
+    r = rig_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s --nodes %u "
             "--strict --memory %llu%s%s", REAL_GUEST_KERNEL, REAL_GUEST_RAMDISK, home,
             (unsigned long long)too_much, seclabel ? " --seclabel " : "",
             seclabel ? seclabel : "");
@@ -305,7 +305,7 @@ static void case_bad_input(void)
     {
         double t0 = now_s();
 
-        r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s "
+        r = rig_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s "
                           "--nodes %u --preferred --memory 128 --timeout 90 --cmdline "
                           "'console=hvc0 rdinit=/no-such-init'%s%s", REAL_GUEST_KERNEL,
                           REAL_GUEST_RAMDISK, home, seclabel ? " --seclabel " : "",
@@ -334,7 +334,7 @@ static void case_bad_input(void)
                      panic ? panic : "");
         }
     }
-    r = real_guest_sh(out, sizeof(out), "xl list | tail -n +2 | wc -l");
+    r = rig_sh(out, sizeof(out), "xl list | tail -n +2 | wc -l");
     tap_ok(r == 0 && atoi(out) == before,
            "xl list shows %d domain(s), as before the refusals", atoi(out));
     back_at_baseline("after the refusals");
@@ -362,7 +362,7 @@ static void case_claimed_elsewhere(void)
     if (!tap_ok(r == 0, "claimed elsewhere: d%d claims %llu of node %u's %llu free pages: %d",
                 blocker, (unsigned long long)want[home], home, (unsigned long long)free0, r))
         goto out;
-    r = real_guest_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s "
+    r = rig_sh(out, sizeof(out), "pv-guest-toolstack --kernel %s --ramdisk %s "
                       "--nodes %u --strict --memory 128%s%s", REAL_GUEST_KERNEL,
                       REAL_GUEST_RAMDISK, home, seclabel ? " --seclabel " : "",
                       seclabel ? seclabel : "");
@@ -519,29 +519,29 @@ static void case_xl(void)
             seclabel ? seclabel : "", seclabel ? "\"\n" : "");
     fclose(f);
     /* A daemon: its output must not hold our pipe open. */
-    real_guest_sh(NULL, 0, "mkdir -p /var/log/xen/console /var/run/xen; xenconsoled --log=guest "
+    rig_sh(NULL, 0, "mkdir -p /var/log/xen/console /var/run/xen; xenconsoled --log=guest "
         "--log-dir=/var/log/xen/console </dev/null >/tmp/xenconsoled.log 2>&1");
     t0 = now_s();
-    r = real_guest_sh(out, sizeof(out), "timeout 90 xl create %s", cfgp);
+    r = rig_sh(out, sizeof(out), "timeout 90 xl create %s", cfgp);
     if (!tap_ok(r == 0, "xl create with cpus=\"node:%u\": exit %d (%.1f s)", home, r,
                 now_s() - t0)) {
         diag_lines("xl", out);
         return;
     }
-    if (real_guest_sh(out, sizeof(out), "xl domid xlguest") == 0)
+    if (rig_sh(out, sizeof(out), "xl domid xlguest") == 0)
         domid = atoi(out);
     while (domid > 0 && now_s() - t0 < GUEST_TIMEOUT_S && !seen) {
-        seen = real_guest_sh(NULL, 0, "grep -q '@G@ READY' %s", log) == 0;
+        seen = rig_sh(NULL, 0, "grep -q '@G@ READY' %s", log) == 0;
         if (!seen)
             usleep(200 * 1000);
     }
     if (!tap_ok(seen, "xl: the guest (domain %d) printed its marker (%.1f s after xl "
                 "create started)", domid, now_s() - t0)) {
-        real_guest_sh(out, sizeof(out), "tail -n 25 %s", log);
+        rig_sh(out, sizeof(out), "tail -n 25 %s", log);
         diag_lines("console", out);
         goto destroy;
     }
-    real_guest_sh(out, sizeof(out), "grep '@G@ READY' %s | head -1", log);
+    rig_sh(out, sizeof(out), "grep '@G@ READY' %s | head -1", log);
     tap_diag("xl: the guest printed: %s", strtok(out, "\n"));
     r = nodeaff_domain_get_affinity(env.h, (uint32_t)domid, &got);
     if (env.series)
@@ -554,7 +554,7 @@ static void case_xl(void)
     nodeaff_nodemap_free(got);
     where((uint32_t)domid, "xl, at the marker", -1);
 
-    r = real_guest_sh(out, sizeof(out), "nodeaff set %d %u --strict", domid, home);
+    r = rig_sh(out, sizeof(out), "nodeaff set %d %u --strict", domid, home);
     if (!env.series)
         tap_ok(r != 0 && strstr(out, "not supported"),
                "xl: nodeaff set --strict on stock Xen refused: %s (libxl's preferred "
@@ -562,7 +562,7 @@ static void case_xl(void)
     else
         tap_ok(r == 0, "xl: nodeaff set %d %u --strict: exit %d", domid, home, r);
     t0 = now_s();
-    r = real_guest_sh(out, sizeof(out), "xl mem-set xlguest 192");
+    r = rig_sh(out, sizeof(out), "xl mem-set xlguest 192");
     tap_ok(r == 0, "xl mem-set xlguest 192: exit %d", r);
     while (rig_domain_tot_pages(env.xch, (uint32_t)domid) < (int64_t)(192 * MIB_PAGES) &&
            now_s() - t0 < 60)
@@ -575,9 +575,9 @@ static void case_xl(void)
         char get[512], use[1024], list[1024], want[32];
         unsigned int listed = 0;
 
-        real_guest_sh(get, sizeof(get), "nodeaff get %d", domid);
-        real_guest_sh(use, sizeof(use), "nodeaff usage --mib %d", domid);
-        real_guest_sh(list, sizeof(list), "xl list xlguest | tail -1");
+        rig_sh(get, sizeof(get), "nodeaff get %d", domid);
+        rig_sh(use, sizeof(use), "nodeaff usage --mib %d", domid);
+        rig_sh(list, sizeof(list), "xl list xlguest | tail -1");
         sscanf(list, "%*s %*d %u", &listed);
         diag_lines("nodeaff get", get);
         diag_lines("nodeaff usage", use);
@@ -590,7 +590,7 @@ static void case_xl(void)
                want, env.series ? " explicit strict" : "", listed, (long long)pg.tot);
     }
 destroy:
-    r = domid > 0 ? real_guest_sh(out, sizeof(out), "xl destroy xlguest") : -1;
+    r = domid > 0 ? rig_sh(out, sizeof(out), "xl destroy xlguest") : -1;
     tap_ok(r == 0, "xl destroy: exit %d", r);
     back_at_baseline("xl, destroyed");
 }
